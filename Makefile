@@ -1,0 +1,67 @@
+# Two commands matter: `make run` and `make test`. The rest are parts of them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+RUN_PRODUCTS ?= 300
+
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test lint format system-packages services migrate worker beat \
+        test-unit test-e2e test-fuzz test-security bench clean
+
+$(INSTALLED): requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+## Serve the shop at http://127.0.0.1:8000 on SQLite with a demo catalogue.
+run: export DJANGO_SETTINGS_MODULE := shop.settings.local
+run: $(INSTALLED)
+	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py seed_demo --products $(RUN_PRODUCTS)
+	$(PY) manage.py demo_users
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+## Lint, then the whole suite on PostgreSQL and Redis.
+test: $(INSTALLED) system-packages services lint
+	$(VENV)/bin/pytest
+
+lint: $(INSTALLED)
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+
+format: $(INSTALLED)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+system-packages:
+	scripts/ensure-system-packages.sh
+
+services:
+	scripts/ensure-services.sh
+
+## Each gate alone (they all run in `make test`).
+test-unit: $(INSTALLED) services
+	$(VENV)/bin/pytest -m "not e2e and not fuzz"
+test-e2e: $(INSTALLED) system-packages services
+	$(VENV)/bin/pytest -m e2e
+test-fuzz: $(INSTALLED) services
+	$(VENV)/bin/pytest -m fuzz
+test-security: $(INSTALLED) services
+	$(VENV)/bin/pytest tests/security
+
+## Background work against Redis (see README: "Workers").
+worker: $(INSTALLED)
+	$(VENV)/bin/celery -A shop worker -Q default,emails,invoices --loglevel INFO
+beat: $(INSTALLED)
+	$(VENV)/bin/celery -A shop beat --loglevel INFO
+
+## Load and race figures against a 10,000-product shop (docs/performance.md).
+bench: $(INSTALLED) system-packages services
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,153 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+
+
+class Category(models.Model):
+    """A node of the category tree; the storefront shows two levels."""
+
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=120, unique=True)
+    position = models.PositiveIntegerField(default=0)
+    image = models.ImageField(upload_to="categories/", blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("catalog:category", kwargs={"slug": self.slug})
+
+
+class Product(models.Model):
+    seller = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="products"
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="products"
+    )
+    name = models.CharField(max_length=200)
+    # Set once from the name and never changed, so links keep working.
+    slug = models.SlugField(max_length=220, unique=True)
+    brand = models.CharField(max_length=100, blank=True, db_index=True)
+    description = models.TextField(blank=True)
+    is_active = models.BooleanField(default=True)
+    # Kept by the review service so listings can sort by rating without a join.
+    rating_avg = models.DecimalField(max_digits=3, decimal_places=2, default=0)
+    rating_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["category", "is_active"])]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("catalog:product", kwargs={"slug": self.slug})
+
+
+class ProductVariant(models.Model):
+    """A pack size of a product ("500 g", "1 kg"): what is priced and stocked."""
+
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="variants"
+    )
+    sku = models.CharField("SKU", max_length=64, unique=True)
+    label = models.CharField(max_length=50, help_text='Pack size, e.g. "500 g".')
+    price = models.DecimalField(max_digits=12, decimal_places=2)
+    # Maximum retail price: the compare-at price printed on the pack.
+    mrp = models.DecimalField("MRP", max_digits=12, decimal_places=2)
+    stock = models.IntegerField(default=0)
+    position = models.PositiveIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["position", "price"]
+        constraints = [
+            # Stock moves by conditional updates; this is the last line of defence.
+            models.CheckConstraint(
+                condition=models.Q(stock__gte=0), name="variant_stock_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(price__gt=0), name="variant_price_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(mrp__gte=models.F("price")),
+                name="variant_mrp_not_below_price",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.product.name} {self.label}"
+
+    @property
+    def in_stock(self) -> bool:
+        return self.stock > 0
+
+    @property
+    def discount_percent(self) -> int:
+        if self.mrp <= self.price:
+            return 0
+        return int((self.mrp - self.price) * 100 / self.mrp)
+
+
+class ProductImage(models.Model):
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="images"
+    )
+    image = models.ImageField(upload_to="products/%Y/%m/")
+    # A listing-size copy, made once off the request path; grids use only this.
+    thumbnail = models.ImageField(upload_to="products/thumbs/%Y/%m/", blank=True)
+    alt_text = models.CharField(max_length=200, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.alt_text or f"Image of {self.product_id}"
+
+
+class Review(models.Model):
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="reviews"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews"
+    )
+    rating = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    title = models.CharField(max_length=120, blank=True)
+    text = models.TextField(blank=True, max_length=4000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "user"], name="review_one_per_user_and_product"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rating__gte=1, rating__lte=5),
+                name="review_rating_1_to_5",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.rating}★ {self.product_id} by {self.user_id}"

@@ -1,0 +1,32 @@
+"""pytest: PostgreSQL and Redis, tasks eager unless a test starts a worker."""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-not-secret")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/shop")
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
+# Tests decide per test whether a worker runs; eager is the default.
+os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
+# Tests that need Stripe point it at the fake Stripe on loopback.
+os.environ.setdefault("STRIPE_WEBHOOK_SECRET", "whsec_test_secret")
+
+from .base import *  # noqa: E402,F403
+from .base import BASE_DIR  # noqa: E402
+
+DEBUG = False
+PASSWORD_HASHERS = [
+    # Argon2 on purpose is slow; the tests check that Argon2 is first in base.
+    "django.contrib.auth.hashers.MD5PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = str(BASE_DIR / "var" / "test-media")
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# Static files come straight from static/ through WhiteNoise's finders.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
