@@ -39,6 +39,7 @@ class UserAdmin(DjangoUserAdmin):
         ),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
+
     def get_inlines(self, request, obj):
         # A new account has no addresses yet; the add page stays one form.
         return self.inlines if obj else []

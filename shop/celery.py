@@ -9,6 +9,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings.local")
 app = Celery("shop")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Parts of the orders app with tasks of their own.
+app.autodiscover_tasks(["orders.payments", "orders.invoicing"])
 
 
 @app.task(name="shop.ping")

@@ -167,7 +167,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "shop.tasks.email_*": {"queue": "emails"},
-    "orders.tasks.invoice_*": {"queue": "invoices"},
+    "orders.invoicing.tasks.*": {"queue": "invoices"},
 }
 CELERY_BEAT_SCHEDULE = {
     "orders-expire-unpaid": {
@@ -175,7 +175,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(minutes=1),
     },
     "payments-reconcile": {
-        "task": "orders.tasks.payments_reconcile",
+        "task": "orders.payments.tasks.payments_reconcile",
         "schedule": timedelta(minutes=5),
     },
     "delivery-slots-ensure": {

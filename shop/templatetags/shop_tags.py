@@ -19,6 +19,14 @@ def money(amount, currency=None):
 
 
 @register.filter
+def get_item(mapping, key):
+    """Return mapping[key] or None: `{{ cart_quantities|get_item:variant.id }}`."""
+    if not mapping:
+        return None
+    return mapping.get(key)
+
+
+@register.filter
 def discount_percent(price, mrp):
     """Return the whole-number discount of price against MRP, or 0."""
     if not mrp or not price or Decimal(mrp) <= Decimal(price):
