@@ -20,8 +20,6 @@ urlpatterns = [
         name="api-docs",
     ),
     path("account/", include("accounts.urls")),
-    path("", include("orders.payments.urls")),
-    path("", include("orders.invoicing.urls")),
     path("", include("orders.urls")),
     path("", include("catalog.urls")),
 ]
