@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "shop.context_processors.shop",
+                "orders.context_processors.cart",
             ],
         },
     }
@@ -250,6 +251,8 @@ SHOP_FREE_DELIVERY_THRESHOLD = Decimal(
 SHOP_PAYMENT_TIMEOUT_MINUTES = env.int("SHOP_PAYMENT_TIMEOUT_MINUTES", default=30)
 SHOP_MAX_LINE_QUANTITY = env.int("SHOP_MAX_LINE_QUANTITY", default=50)
 SHOP_PAGE_SIZE = env.int("SHOP_PAGE_SIZE", default=24)
+# Orders one hourly delivery slot takes; `delivery_slots_ensure` creates slots.
+SHOP_SLOT_CAPACITY = env.int("SHOP_SLOT_CAPACITY", default=20)
 
 # PAYMENTS
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")

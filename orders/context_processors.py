@@ -1,0 +1,93 @@
+"""The cart count and total, and the delivery area, for every page's header.
+
+Everything here is lazy: a page that never shows the cart runs no query, a
+visitor without a cart or postal code runs none at all, and anyone else at
+most two (the cart's lines, the service area).
+"""
+
+from django.utils.functional import SimpleLazyObject
+
+from orders.selectors import (
+    SESSION_CART_KEY,
+    SESSION_POSTAL_CODE_KEY,
+    cart_lines_quick,
+    service_area_get,
+)
+from shop.money import quantize
+from shop.templatetags.shop_tags import money
+
+_STATE_ATTR = "_orders_cart_state"
+
+
+def cart_state_remember(request, *, lines) -> None:
+    """Let a view that loaded the cart's lines spare the header its query."""
+    setattr(
+        request,
+        _STATE_ATTR,
+        _state_from_rows(
+            [(ln.variant_id, ln.quantity, ln.variant.price) for ln in lines]
+        ),
+    )
+
+
+def cart_state_forget(request) -> None:
+    """Drop what the request remembered after the cart changed."""
+    if hasattr(request, _STATE_ATTR):
+        delattr(request, _STATE_ATTR)
+
+
+def _state_from_rows(rows) -> dict:
+    return {
+        "count": sum(quantity for _id, quantity, _price in rows),
+        "subtotal": quantize(sum((price * qty for _id, qty, price in rows), 0)),
+        "quantities": {variant_id: quantity for variant_id, quantity, _p in rows},
+    }
+
+
+def cart_state(request) -> dict:
+    """Return {count, subtotal, quantities} of the request's cart, once per request."""
+    state = getattr(request, _STATE_ATTR, None)
+    if state is not None:
+        return state
+    user = getattr(request, "user", None)
+    rows = []
+    if user is not None and user.is_authenticated:
+        rows = cart_lines_quick(cart_filter={"cart__user_id": user.pk})
+    else:
+        session = getattr(request, "session", None)
+        if (
+            session is not None
+            and session.session_key
+            and session.get(SESSION_CART_KEY)
+        ):
+            rows = cart_lines_quick(
+                cart_filter={
+                    "cart__session_key": session.session_key,
+                    "cart__user__isnull": True,
+                }
+            )
+    state = _state_from_rows(rows)
+    setattr(request, _STATE_ATTR, state)
+    return state
+
+
+def _delivery_area(request):
+    session = getattr(request, "session", None)
+    postal_code = session.get(SESSION_POSTAL_CODE_KEY) if session is not None else None
+    if not postal_code:
+        return None
+    return service_area_get(postal_code=postal_code)
+
+
+def cart(request):
+    """Give templates `cart_summary`, `cart_quantities` and `delivery_area`."""
+
+    def summary():
+        state = cart_state(request)
+        return {"count": state["count"], "subtotal": money(state["subtotal"])}
+
+    return {
+        "cart_summary": SimpleLazyObject(summary),
+        "cart_quantities": SimpleLazyObject(lambda: cart_state(request)["quantities"]),
+        "delivery_area": SimpleLazyObject(lambda: _delivery_area(request)),
+    }

@@ -1,0 +1,223 @@
+"""Reads of the orders app that matter, and every row lock it takes.
+
+Locks are taken in primary-key order so that two transactions wanting the same
+rows queue instead of deadlocking: first the cart, then variants by pk, then
+the delivery slot (a conditional update), then the order.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from catalog.models import Product, ProductImage, ProductVariant
+from orders.models import (
+    Cart,
+    CartLine,
+    DeliverySlot,
+    Invoice,
+    Order,
+    OrderLine,
+    OrderStatus,
+    ServiceArea,
+)
+from shop.money import quantize
+
+# Session keys the orders app keeps for a visitor.
+SESSION_CART_KEY = "orders_has_cart"
+SESSION_POSTAL_CODE_KEY = "orders_postal_code"
+
+
+# CART
+
+
+@dataclass
+class CartSummary:
+    """What a cart adds up to: lines, subtotal, delivery fee and total."""
+
+    lines: list = field(default_factory=list)
+    count: int = 0
+    subtotal: Decimal = Decimal("0.00")
+    delivery_fee: Decimal = Decimal("0.00")
+    total: Decimal = Decimal("0.00")
+    free_delivery_left: Decimal = Decimal("0.00")
+    free_delivery_threshold: Decimal = Decimal("0.00")
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.lines
+
+
+def delivery_fee_for(*, subtotal: Decimal) -> Decimal:
+    """Return the delivery fee for a subtotal: waived at or above the threshold."""
+    if subtotal <= 0 or subtotal >= settings.SHOP_FREE_DELIVERY_THRESHOLD:
+        return quantize(0)
+    return quantize(settings.SHOP_DELIVERY_FEE)
+
+
+def cart_summary_build(*, lines: list) -> CartSummary:
+    """Return the totals of cart lines whose variants are already loaded."""
+    subtotal = quantize(sum((ln.variant.price * ln.quantity for ln in lines), 0))
+    fee = delivery_fee_for(subtotal=subtotal)
+    threshold = quantize(settings.SHOP_FREE_DELIVERY_THRESHOLD)
+    left = quantize(max(Decimal(0), threshold - subtotal)) if lines else threshold
+    return CartSummary(
+        lines=lines,
+        count=sum(ln.quantity for ln in lines),
+        subtotal=subtotal,
+        delivery_fee=fee,
+        total=quantize(subtotal + fee),
+        free_delivery_left=left,
+        free_delivery_threshold=threshold,
+    )
+
+
+def cart_get(*, user=None, session_key: str | None = None) -> Cart | None:
+    """Return the user's cart, or the visitor cart of a session, or None."""
+    if user is not None and user.is_authenticated:
+        return Cart.objects.filter(user=user).first()
+    if session_key:
+        return Cart.objects.filter(session_key=session_key, user=None).first()
+    return None
+
+
+def cart_lock(*, cart_id: int) -> Cart:
+    """Return the cart row locked for the transaction."""
+    return Cart.objects.select_for_update().get(pk=cart_id)
+
+
+def cart_lines_for_display(*, cart: Cart | None) -> list[CartLine]:
+    """Return a cart's lines with variant, product and first picture in 2 queries."""
+    if cart is None:
+        return []
+    images = ProductImage.objects.order_by("position", "id")
+    return list(
+        CartLine.objects.filter(cart=cart)
+        .select_related("variant__product")
+        .prefetch_related(Prefetch("variant__product__images", queryset=images))
+        .order_by("added_at", "id")
+    )
+
+
+def cart_lines_quick(*, cart_filter: dict) -> list[tuple[int, int, Decimal]]:
+    """Return (variant id, quantity, price) of the sellable lines of a cart."""
+    return list(
+        CartLine.objects.filter(
+            **cart_filter,
+            variant__is_active=True,
+            variant__product__is_active=True,
+        ).values_list("variant_id", "quantity", "variant__price")
+    )
+
+
+def line_is_sellable(line: CartLine) -> bool:
+    """Return whether a loaded cart line's variant can still be bought."""
+    return line.variant.is_active and line.variant.product.is_active
+
+
+# CATALOGUE ROWS THIS APP LOCKS
+
+
+def variant_get_for_cart(*, variant_id: int) -> ProductVariant | None:
+    """Return the variant with its product, or None when it does not exist."""
+    return (
+        ProductVariant.objects.select_related("product").filter(pk=variant_id).first()
+    )
+
+
+def variants_lock(*, variant_ids) -> list[ProductVariant]:
+    """Return the variants locked FOR UPDATE in primary-key order, with products."""
+    return list(
+        ProductVariant.objects.select_for_update(of=("self",))
+        .select_related("product")
+        .filter(pk__in=sorted(set(variant_ids)))
+        .order_by("pk")
+    )
+
+
+# DELIVERY
+
+
+def postal_code_normalize(value: str) -> str:
+    """Return a postal code without spaces, in capitals ("560 001" -> "560001")."""
+    return "".join((value or "").split()).upper()
+
+
+def service_area_get(*, postal_code: str) -> ServiceArea | None:
+    """Return the active service area of a postal code, or None."""
+    code = postal_code_normalize(postal_code)
+    if not code:
+        return None
+    return ServiceArea.objects.filter(postal_code=code, is_active=True).first()
+
+
+def delivery_slots_bookable(*, now=None) -> QuerySet[DeliverySlot]:
+    """Return future, active slots with capacity left, soonest first."""
+    from django.db.models import F
+
+    now = now or timezone.now()
+    return DeliverySlot.objects.filter(
+        is_active=True, starts_at__gt=now, booked__lt=F("capacity")
+    ).order_by("starts_at")
+
+
+# ORDERS
+
+
+def order_lock(*, order_id: int) -> Order:
+    """Return the order row locked for the transaction."""
+    return Order.objects.select_for_update(of=("self",)).get(pk=order_id)
+
+
+def order_list_for_user(*, user) -> QuerySet[Order]:
+    """Return the user's orders, newest first, with slot and lines ready."""
+    return (
+        Order.objects.filter(user=user)
+        .select_related("slot")
+        .prefetch_related("lines")
+        .order_by("-created_at", "-id")
+    )
+
+
+def order_get_for_user(*, user, number: str) -> Order | None:
+    """Return one of the user's orders with lines and history, or None."""
+    if user is None or not user.is_authenticated:
+        return None
+    return (
+        Order.objects.filter(user=user, number=number)
+        .select_related("slot")
+        .prefetch_related("lines", "history__changed_by")
+        .first()
+    )
+
+
+def order_invoice_ready(*, order: Order) -> bool:
+    """Return whether the order has an invoice ready to download."""
+    return Invoice.objects.filter(
+        order=order, kind=Invoice.Kind.INVOICE, status=Invoice.Status.READY
+    ).exists()
+
+
+def order_ids_unpaid_expired(*, now=None) -> list[int]:
+    """Return the ids of orders still awaiting payment after their due time."""
+    now = now or timezone.now()
+    return list(
+        Order.objects.filter(
+            status=OrderStatus.PENDING_PAYMENT, payment_due_at__lte=now
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def user_has_received_product(*, user, product: Product) -> bool:
+    """Return whether the user has a delivered order holding a variant of product."""
+    if user is None or not user.is_authenticated:
+        return False
+    return OrderLine.objects.filter(
+        order__user=user,
+        order__status=OrderStatus.DELIVERED,
+        variant__product_id=product.pk,
+    ).exists()
