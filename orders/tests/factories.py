@@ -1,4 +1,5 @@
 from datetime import timedelta
+from decimal import Decimal
 
 import factory
 from django.utils import timezone
@@ -28,3 +29,71 @@ class DeliverySlotFactory(factory.django.DjangoModelFactory):
     )
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=1))
     capacity = 20
+
+
+class OrderFactory(factory.django.DjangoModelFactory):
+    """An order awaiting payment; add lines with OrderLineFactory.
+
+    The totals are the factory's own; `order_with_lines` below keeps them in
+    step with real lines.
+    """
+
+    class Meta:
+        model = "orders.Order"
+
+    number = factory.Sequence(lambda n: f"FC{n:08d}")
+    user = factory.SubFactory("accounts.tests.factories.UserFactory")
+    email = factory.LazyAttribute(lambda o: o.user.email)
+    address = factory.LazyFunction(
+        lambda: {
+            "label": "Home",
+            "name": "Asha Rao",
+            "phone": "+919876543210",
+            "line1": "12 Residency Road",
+            "line2": "",
+            "city": "Bengaluru",
+            "state": "Karnataka",
+            "postal_code": "560001",
+            "country": "IN",
+        }
+    )
+    postal_code = "560001"
+    slot = factory.SubFactory(DeliverySlotFactory, booked=1)
+    subtotal = Decimal("200.00")
+    delivery_fee = Decimal("30.00")
+    total = factory.LazyAttribute(lambda o: o.subtotal + o.delivery_fee)
+    currency = "INR"
+    payment_due_at = factory.LazyFunction(
+        lambda: timezone.now() + timedelta(minutes=30)
+    )
+
+
+class OrderLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "orders.OrderLine"
+
+    order = factory.SubFactory(OrderFactory)
+    variant = factory.SubFactory("catalog.tests.factories.ProductVariantFactory")
+    seller = factory.LazyAttribute(lambda o: o.variant.product.seller)
+    product_name = factory.LazyAttribute(lambda o: o.variant.product.name)
+    variant_label = factory.LazyAttribute(lambda o: o.variant.label)
+    sku = factory.LazyAttribute(lambda o: o.variant.sku)
+    unit_price = factory.LazyAttribute(lambda o: o.variant.price)
+    quantity = 1
+    line_total = factory.LazyAttribute(lambda o: o.unit_price * o.quantity)
+
+
+def order_with_lines(*, variants_and_quantities, **order_fields):
+    """Return an order whose lines are the given (variant, quantity) pairs.
+
+    Subtotal and total add up from the lines; the delivery fee is the
+    factory's unless given.
+    """
+    subtotal = sum(
+        (variant.price * quantity for variant, quantity in variants_and_quantities),
+        Decimal("0.00"),
+    )
+    order = OrderFactory(subtotal=subtotal, **order_fields)
+    for variant, quantity in variants_and_quantities:
+        OrderLineFactory(order=order, variant=variant, quantity=quantity)
+    return order
