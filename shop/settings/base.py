@@ -262,6 +262,10 @@ STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="https://api.stripe.com")
 # The in-shop test-card page; production.py refuses to start with it on.
 SHOP_OFFLINE_PAYMENTS = env.bool("SHOP_OFFLINE_PAYMENTS", default=not STRIPE_SECRET_KEY)
+# How long a PaymentIntent may sit unanswered before the beat task asks Stripe.
+SHOP_PAYMENT_RECONCILE_AFTER_MINUTES = env.int(
+    "SHOP_PAYMENT_RECONCILE_AFTER_MINUTES", default=5
+)
 
 # RATE LIMITS (django-ratelimit rates: "count/period", period in s, m, h or d)
 RATELIMIT_USE_CACHE = "default"
