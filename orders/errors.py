@@ -1,0 +1,32 @@
+"""The refusals of the orders app, each with its machine-readable code."""
+
+from shop.errors import Conflict
+
+
+class OutOfStock(Conflict):
+    """Some lines asked for more than is left; nothing was taken."""
+
+    code = "out_of_stock"
+
+    def __init__(self, items: list[dict]):
+        names = ", ".join(
+            f"{item['name']} ({item['available']} left)" for item in items
+        )
+        super().__init__(
+            f"Not enough stock for: {names}. Nothing was ordered; please adjust "
+            "your cart.",
+            extra={"items": items},
+        )
+        self.items = items
+
+
+class SlotFull(Conflict):
+    """The delivery slot has no capacity left."""
+
+    code = "slot_full"
+
+
+class IllegalTransition(Conflict):
+    """The order's status may not change that way."""
+
+    code = "illegal_transition"
