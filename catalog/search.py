@@ -1,0 +1,52 @@
+"""Product search: the expressions the indexes are built on, and the query words.
+
+PostgreSQL matches with full text over the product's own columns (name, brand,
+description), with trigram similarity on the name for typos, and with the
+names of categories. Both indexes (migration 0002) are expression indexes on
+the product row itself, so a saved product is searchable at once: there is no
+trigger or search column to keep up to date. The query below must build the
+very expression the index was built on, or PostgreSQL will not use the index;
+a test runs EXPLAIN to hold that.
+"""
+
+import re
+
+from django.contrib.postgres.search import SearchQuery, SearchVector
+
+SEARCH_CONFIG = "english"
+# Longer queries are cut here: nobody types more, and it bounds the work.
+SEARCH_MAX_LENGTH = 100
+SEARCH_MAX_TERMS = 8
+FTS_INDEX_NAME = "catalog_product_search_fts"
+TRIGRAM_INDEX_NAME = "catalog_product_name_trgm"
+
+_TERM = re.compile(r"\w+", re.UNICODE)
+
+
+def search_document() -> SearchVector:
+    """Return the weighted text-search document of a product row."""
+    return (
+        SearchVector("name", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("brand", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("description", weight="C", config=SEARCH_CONFIG)
+    )
+
+
+def search_text_normalize(text: str) -> str:
+    """Return the query as searched: trimmed, single-spaced and length-capped."""
+    return " ".join((text or "").split())[:SEARCH_MAX_LENGTH].strip()
+
+
+def search_terms(text: str) -> list[str]:
+    """Return the query's words (letters and digits only), at most a few."""
+    return _TERM.findall(text.lower())[:SEARCH_MAX_TERMS]
+
+
+def search_tsquery(terms: list[str]) -> SearchQuery:
+    """Return a prefix query that needs every word: "amul mil" finds "Amul Milk".
+
+    The words hold only letters, digits and underscores, none of which mean
+    anything to to_tsquery, so the raw query cannot be malformed.
+    """
+    raw = " & ".join(f"{term}:*" for term in terms)
+    return SearchQuery(raw, search_type="raw", config=SEARCH_CONFIG)
