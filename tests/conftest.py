@@ -1,0 +1,310 @@
+"""Fixtures for the quality gates: a real server on loopback and a real browser.
+
+`live_shop` serves the shop from a gunicorn process against the pytest test
+database (the test's data is committed, so the test uses `transactional_db`),
+with tasks eager in that process, the offline test-card provider and static
+files through WhiteNoise. `desktop_page` and `phone_page` are Playwright pages
+in Debian's Chromium; `shots` saves a screenshot per step under
+`test-artifacts/<test name>/`.
+"""
+
+import importlib
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+# shop.settings.test keeps media here whatever the environment says, so the
+# test process writes its factories' pictures where the server reads them.
+SERVER_MEDIA_ROOT = ROOT / "var" / "test-media"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _server_env(database_name: str) -> dict:
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    url = (
+        f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+        f"/{database_name}"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "shop.settings.test",
+        "DATABASE_URL": url,
+        "CELERY_TASK_ALWAYS_EAGER": "true",
+        "SHOP_OFFLINE_PAYMENTS": "true",
+        "STRIPE_SECRET_KEY": "",
+        "STRIPE_PUBLISHABLE_KEY": "",
+        "MEDIA_ROOT": str(SERVER_MEDIA_ROOT),
+        "PYTHONUNBUFFERED": "1",
+    }
+    return env
+
+
+def _wait_for_health(url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the shop server exited:\n{log.read_text()[-4000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:  # noqa: S310
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"the shop server did not answer /healthz:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="session")
+def shop_server(django_db_setup, django_db_blocker):
+    """Serve the shop with gunicorn on a loopback port for the whole session."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        database_name = connection.settings_dict["NAME"]
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = ARTIFACTS / "shop-server.log"
+    with log.open("w") as log_file:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "shop.wsgi:application",
+                f"--bind=127.0.0.1:{port}",
+                "--workers=1",
+                "--worker-class=gthread",
+                "--threads=4",
+                "--timeout=120",
+                "--graceful-timeout=5",
+                "--log-level=warning",
+            ],
+            cwd=ROOT,
+            env=_server_env(database_name),
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        _wait_for_health(url, process, log)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def sellers_group_ensure() -> None:
+    """Recreate the Sellers group that a transactional test's flush removed.
+
+    The group comes from a data migration; flushing the tables between
+    transactional tests empties it, and the permissions come back only as
+    rows that post_migrate recreates.
+    """
+    from django.contrib.auth.models import Group, Permission
+
+    from accounts.models import SELLERS_GROUP
+
+    migration = importlib.import_module("accounts.migrations.0002_sellers_group")
+    group, _ = Group.objects.get_or_create(name=SELLERS_GROUP)
+    permissions = []
+    for app_label, codenames in migration.SELLER_PERMISSIONS.items():
+        permissions += Permission.objects.filter(
+            content_type__app_label=app_label, codename__in=codenames
+        )
+    group.permissions.set(permissions)
+
+
+@dataclass
+class LiveShop:
+    url: str
+
+    def __call__(self, path: str = "/") -> str:
+        return f"{self.url}{path}"
+
+    def last_email(self, *, to: str, template_prefix: str = ""):
+        """Return the newest email recorded for `to`, sent by the server process."""
+        from shop.models import OutboundEmail
+
+        emails = OutboundEmail.objects.filter(
+            to__iexact=to, template__startswith=template_prefix
+        ).order_by("-created_at", "-id")
+        return emails.first()
+
+    def link_in_email(self, *, to: str, template_prefix: str = "") -> str:
+        """Return the first link to this shop in the newest email for `to`."""
+        email = self.last_email(to=to, template_prefix=template_prefix)
+        assert email is not None, f"no email was recorded for {to}"
+        links = re.findall(r"https?://[^\s<>\"')]+", email.body_text)
+        assert links, f"the email {email.subject!r} holds no link"
+        # SITE_URL in the server names another origin; keep the path only.
+        path = re.sub(r"^https?://[^/]+", "", links[0])
+        return self(path)
+
+
+@pytest.fixture
+def live_shop(transactional_db, shop_server, settings):
+    """The shop served by a real process, reading what this test commits."""
+    SERVER_MEDIA_ROOT.mkdir(parents=True, exist_ok=True)
+    settings.MEDIA_ROOT = str(SERVER_MEDIA_ROOT)
+    sellers_group_ensure()
+    return LiveShop(url=shop_server)
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    """Debian's Chromium driven by Playwright; under CI its absence fails."""
+    if not Path(CHROMIUM).exists():
+        message = f"{CHROMIUM} is missing: install Debian's chromium package"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    from django.db import connections
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop running in this thread, which
+    # Django takes for an async context; the test's own ORM calls are sync.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+            # While Playwright runs, the ORM holds its connection in another
+            # context than the test's; close it here or it outlives the test.
+            connections.close_all()
+
+
+@dataclass
+class BrowserProblems:
+    """What the browser complained about: console errors, failed requests."""
+
+    console_errors: list[str] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)
+
+    def _console(self, message) -> None:
+        # Failed loads are judged by URL in `failed_requests` instead: a
+        # browser's own favicon.ico probe is not the shop's error.
+        if message.type == "error" and not message.text.startswith(
+            "Failed to load resource"
+        ):
+            self.console_errors.append(message.text)
+
+    def assert_none(self) -> None:
+        assert self.console_errors == [], self.console_errors
+        assert self.failed_requests == [], self.failed_requests
+
+    def watch(self, page) -> None:
+        page.on("console", self._console)
+        page.on(
+            "response",
+            lambda response: (
+                self.failed_requests.append(f"{response.status} {response.url}")
+                if response.status >= 500
+                or (
+                    response.status >= 400
+                    and ("/static/" in response.url or "/media/" in response.url)
+                )
+                else None
+            ),
+        )
+        page.on(
+            "requestfailed",
+            lambda request: self.failed_requests.append(
+                f"failed {request.url}: {request.failure}"
+            ),
+        )
+
+
+def _new_page(browser, **context_options):
+    context = browser.new_context(
+        locale="en-IN", timezone_id="Asia/Kolkata", **context_options
+    )
+    context.set_default_timeout(10_000)
+    context.set_default_navigation_timeout(20_000)
+    page = context.new_page()
+    page.problems = BrowserProblems()
+    page.problems.watch(page)
+    return context, page
+
+
+@pytest.fixture
+def desktop_page(browser):
+    """A desktop browser tab, 1280×800."""
+    context, page = _new_page(browser, viewport={"width": 1280, "height": 800})
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser):
+    """A phone's browser tab, 390×844 with touch."""
+    context, page = _new_page(
+        browser,
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
+    yield page
+    context.close()
+
+
+class Shots:
+    """Save one numbered screenshot per step of a journey."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.count = 0
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+
+    def __call__(self, page, step: str, *, full_page: bool = True) -> Path:
+        self.count += 1
+        slug = re.sub(r"[^a-z0-9]+", "-", step.lower()).strip("-")
+        path = self.folder / f"{self.count:02d}-{slug}.png"
+        page.screenshot(path=str(path), full_page=full_page)
+        return path
+
+
+@pytest.fixture
+def shots(request):
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "-", request.node.name).strip("-")
+    return Shots(ARTIFACTS / name)
