@@ -1,21 +1,36 @@
 import logging
-import mimetypes
 import smtplib
 
+from botocore.exceptions import BotoCoreError, ClientError
 from celery import shared_task
-from django.conf import settings
-from django.core.files.storage import default_storage
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
+from django.db import InterfaceError, OperationalError
 
+from shop.emails import email_failure_record, email_send
 from shop.models import OutboundEmail
 
 logger = logging.getLogger(__name__)
 
-# Errors worth another try: the mail server or the storage was away.
-TRANSIENT_EMAIL_ERRORS = (smtplib.SMTPException, OSError, TimeoutError)
+# Errors worth another try: the mail server, the storage or the database
+# was away for a moment.
+TRANSIENT_EMAIL_ERRORS = (
+    smtplib.SMTPException,
+    OSError,
+    TimeoutError,
+    BotoCoreError,
+    ClientError,
+    OperationalError,
+    InterfaceError,
+)
+
+
+def smtp_error_is_permanent(exc: BaseException) -> bool:
+    """Return whether the mail server refused for good (a 5xx reply)."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _message in exc.recipients.values()]
+        return bool(codes) and all(code >= 500 for code in codes)
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return exc.smtp_code >= 500
+    return False
 
 
 @shared_task(
@@ -28,49 +43,39 @@ TRANSIENT_EMAIL_ERRORS = (smtplib.SMTPException, OSError, TimeoutError)
     max_retries=8,
 )
 def email_deliver(self, email_id: int) -> str:
-    """Send a recorded email unless it was sent already; return its status."""
+    """Send a recorded email unless it was sent already; return its status.
+
+    Transient failures are retried with backoff up to `max_retries`, then the
+    email is marked failed; a permanent refusal (5xx) fails it at once.
+    """
     try:
-        with transaction.atomic():
-            # The lock makes a redelivered task wait, then see "sent".
-            email = OutboundEmail.objects.select_for_update().get(pk=email_id)
-            if email.status == OutboundEmail.Status.SENT:
-                return email.status
-            message = EmailMultiAlternatives(
-                subject=email.subject,
-                body=email.body_text,
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                to=[email.to],
-            )
-            if email.body_html:
-                message.attach_alternative(email.body_html, "text/html")
-            for attachment in email.attachments:
-                with default_storage.open(attachment["path"], "rb") as fh:
-                    mimetype = (
-                        attachment.get("mimetype")
-                        or (mimetypes.guess_type(attachment["filename"])[0])
-                    )
-                    message.attach(attachment["filename"], fh.read(), mimetype)
-            message.send()
-            email.status = OutboundEmail.Status.SENT
-            email.sent_at = timezone.now()
-            email.attempts = F("attempts") + 1
-            email.last_error = ""
-            email.save(update_fields=["status", "sent_at", "attempts", "last_error"])
+        return email_send(email_id=email_id).status
+    except OutboundEmail.DoesNotExist:
+        logger.error("email %s does not exist", email_id, extra={"email_id": email_id})
+        return "missing"
     except TRANSIENT_EMAIL_ERRORS as exc:
-        final = self.request.retries >= self.max_retries
-        OutboundEmail.objects.filter(pk=email_id).update(
-            attempts=F("attempts") + 1,
-            last_error=repr(exc)[:2000],
-            status=OutboundEmail.Status.FAILED
-            if final
-            else OutboundEmail.Status.QUEUED,
+        permanent = smtp_error_is_permanent(exc)
+        final = permanent or self.request.retries >= self.max_retries
+        email_failure_record(email_id=email_id, error=repr(exc), final=final)
+        reference = (
+            OutboundEmail.objects.filter(pk=email_id)
+            .values_list("reference", flat=True)
+            .first()
         )
-        logger.warning(
-            "email %s failed (attempt %s): %r",
+        logger.log(
+            logging.ERROR if final else logging.WARNING,
+            "email %s for order %s failed (attempt %s%s): %r",
             email_id,
+            reference or "-",
             self.request.retries + 1,
+            ", giving up" if final else ", will retry",
             exc,
-            extra={"email_id": email_id},
+            extra={
+                "email_id": email_id,
+                "order_number": reference or "",
+                "attempt": self.request.retries + 1,
+            },
         )
+        if permanent:
+            return OutboundEmail.Status.FAILED
         raise
-    return OutboundEmail.Status.SENT
