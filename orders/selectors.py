@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from catalog.models import Product, ProductImage, ProductVariant
@@ -59,6 +60,8 @@ def delivery_fee_for(*, subtotal: Decimal) -> Decimal:
 
 def cart_summary_build(*, lines: list) -> CartSummary:
     """Return the totals of cart lines whose variants are already loaded."""
+    for line in lines:
+        line.line_total = quantize(line.variant.price * line.quantity)
     subtotal = quantize(sum((ln.variant.price * ln.quantity for ln in lines), 0))
     fee = delivery_fee_for(subtotal=subtotal)
     threshold = quantize(settings.SHOP_FREE_DELIVERY_THRESHOLD)
@@ -155,12 +158,26 @@ def service_area_get(*, postal_code: str) -> ServiceArea | None:
 
 def delivery_slots_bookable(*, now=None) -> QuerySet[DeliverySlot]:
     """Return future, active slots with capacity left, soonest first."""
-    from django.db.models import F
-
     now = now or timezone.now()
     return DeliverySlot.objects.filter(
         is_active=True, starts_at__gt=now, booked__lt=F("capacity")
     ).order_by("starts_at")
+
+
+def service_areas_for(*, postal_codes) -> dict[str, ServiceArea]:
+    """Return the active service areas of these postal codes, by postal code."""
+    codes = {postal_code_normalize(code) for code in postal_codes if code}
+    if not codes:
+        return {}
+    return {
+        area.postal_code: area
+        for area in ServiceArea.objects.filter(postal_code__in=codes, is_active=True)
+    }
+
+
+def delivery_slot_get(*, slot_id: int) -> DeliverySlot | None:
+    """Return the slot with this id, or None."""
+    return DeliverySlot.objects.filter(pk=slot_id).first()
 
 
 # ORDERS
@@ -172,11 +189,11 @@ def order_lock(*, order_id: int) -> Order:
 
 
 def order_list_for_user(*, user) -> QuerySet[Order]:
-    """Return the user's orders, newest first, with slot and lines ready."""
+    """Return the user's orders, newest first, with slot and item count."""
     return (
         Order.objects.filter(user=user)
         .select_related("slot")
-        .prefetch_related("lines")
+        .annotate(item_count=Coalesce(Sum("lines__quantity"), 0))
         .order_by("-created_at", "-id")
     )
 
@@ -221,3 +238,10 @@ def user_has_received_product(*, user, product: Product) -> bool:
         order__status=OrderStatus.DELIVERED,
         variant__product_id=product.pk,
     ).exists()
+
+
+def address_get_for_user(*, user, address_id: int):
+    """Return the user's address with this id, or None for anyone else's."""
+    from accounts.models import Address
+
+    return Address.objects.filter(user=user, pk=address_id).first()

@@ -1,0 +1,350 @@
+"""Shopper pages: cart, delivery area, checkout, order history and order page.
+
+Views read the request, call a service and answer; they write nothing
+themselves. Refusals of services (`shop.errors.DomainError`) become a page
+with the service's message and status, or JSON for the cart's fetch calls.
+"""
+
+import secrets
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.selectors import address_list
+from accounts.services import address_create
+from orders import selectors, services
+from orders.context_processors import (
+    cart_state,
+    cart_state_forget,
+    cart_state_remember,
+)
+from orders.forms import (
+    CartAddForm,
+    CartSetForm,
+    CheckoutAddressForm,
+    CheckoutForm,
+    PostalCodeForm,
+)
+from orders.models import Cart
+from orders.selectors import SESSION_CART_KEY, SESSION_POSTAL_CODE_KEY
+from shop.errors import DomainError
+from shop.ratelimit import check_rate
+from shop.templatetags.shop_tags import money
+
+ORDERS_PER_PAGE = 20
+SLOTS_SHOWN = 48
+
+
+def _safe_next(request, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _request_cart(request, *, create: bool = False) -> Cart | None:
+    """Return the cart of the signed-in user or of the visitor's session."""
+    if request.user.is_authenticated:
+        if create:
+            return services.cart_get_or_create(user=request.user)
+        return selectors.cart_get(user=request.user)
+    session = request.session
+    if create:
+        if not session.session_key:
+            session.create()
+        # Lets the header skip the database for visitors who never added.
+        session[SESSION_CART_KEY] = True
+        return services.cart_get_or_create(session_key=session.session_key)
+    if not session.session_key or not session.get(SESSION_CART_KEY):
+        return None
+    return selectors.cart_get(session_key=session.session_key)
+
+
+def _problem(request, *, message: str, status: int, back: str, code: str = ""):
+    """Answer a refused request: JSON for fetch calls, else a page to go back from."""
+    if _wants_json(request):
+        return JsonResponse(
+            {"code": code or "invalid", "detail": message}, status=status
+        )
+    return render(
+        request,
+        "orders/problem.html",
+        {"message": message, "back": back},
+        status=status,
+    )
+
+
+# CART
+
+
+def _cart_change_json(request, *, variant_id: int, change, next_url: str) -> dict:
+    state = cart_state(request)
+    return {
+        "variant": variant_id,
+        "quantity": change.quantity,
+        "message": change.message,
+        "cart": {
+            "count": state["count"],
+            "subtotal": str(state["subtotal"]),
+            "subtotal_display": money(state["subtotal"]),
+        },
+        "control_html": render_to_string(
+            "orders/_cart_control.html",
+            {"variant_id": variant_id, "quantity": change.quantity, "next": next_url},
+            request=request,
+        ),
+    }
+
+
+def _cart_write(request, form, service):
+    next_url = _safe_next(request, reverse("orders:cart"))
+    if not form.is_valid():
+        return _problem(request, message=form.first_error(), status=400, back=next_url)
+    variant_id = form.cleaned_data["variant"]
+    quantity = form.cleaned_data["quantity"]
+    cart = _request_cart(request, create=quantity > 0)
+    try:
+        if cart is None:
+            # Nothing to remove from a cart that does not exist.
+            change = services.CartChange(line=None, quantity=0)
+        else:
+            change = service(cart=cart, variant_id=variant_id, quantity=quantity)
+    except DomainError as exc:
+        return _problem(
+            request,
+            message=exc.message,
+            status=exc.status_code,
+            back=next_url,
+            code=exc.code,
+        )
+    cart_state_forget(request)
+    if _wants_json(request):
+        return JsonResponse(
+            _cart_change_json(
+                request, variant_id=variant_id, change=change, next_url=next_url
+            )
+        )
+    if change.message:
+        messages.warning(request, change.message)
+    return redirect(next_url)
+
+
+@require_POST
+def cart_add(request):
+    """Add a variant to the cart (ADD on a product card)."""
+    return _cart_write(request, CartAddForm(request.POST), services.cart_line_add)
+
+
+@require_POST
+def cart_set(request):
+    """Set a variant's quantity in the cart; 0 removes it."""
+    return _cart_write(request, CartSetForm(request.POST), services.cart_line_set)
+
+
+def _cart_page(request, *, postal_form=None, status=200):
+    cart = _request_cart(request)
+    lines = selectors.cart_lines_for_display(cart=cart)
+    notes = []
+    if lines:
+        lines, notes = services.cart_clean(lines=lines)
+    summary = selectors.cart_summary_build(lines=lines)
+    cart_state_remember(request, lines=lines)
+    if postal_form is None:
+        postal_form = PostalCodeForm(
+            initial={"postal_code": request.session.get(SESSION_POSTAL_CODE_KEY, "")}
+        )
+    return render(
+        request,
+        "orders/cart.html",
+        {"summary": summary, "notes": notes, "postal_form": postal_form},
+        status=status,
+    )
+
+
+@require_GET
+def cart(request):
+    """The cart: lines, totals, the way to free delivery, and the PIN code."""
+    return _cart_page(request)
+
+
+@require_POST
+def delivery_area_set(request):
+    """Remember the visitor's PIN code when the shop delivers there."""
+    form = PostalCodeForm(request.POST)
+    if form.is_valid():
+        postal_code = form.cleaned_data["postal_code"]
+        area = selectors.service_area_get(postal_code=postal_code)
+        if area is not None:
+            request.session[SESSION_POSTAL_CODE_KEY] = area.postal_code
+            messages.success(
+                request,
+                f"We deliver to {area.postal_code} in {area.promise_minutes} minutes.",
+            )
+            return redirect(_safe_next(request, reverse("orders:cart")))
+        form.add_error("postal_code", f"Sorry, we do not deliver to {postal_code} yet.")
+    return _cart_page(request, postal_form=form, status=400)
+
+
+# CHECKOUT
+
+
+def _checkout_page(request, *, form=None, address_form=None, problem=None, status=200):
+    user = request.user
+    cart = selectors.cart_get(user=user)
+    lines = selectors.cart_lines_for_display(cart=cart)
+    notes = []
+    if lines:
+        lines, notes = services.cart_clean(lines=lines)
+    summary = selectors.cart_summary_build(lines=lines)
+    cart_state_remember(request, lines=lines)
+    if summary.is_empty and request.method == "GET":
+        for note in notes:
+            messages.warning(request, note)
+        messages.info(request, "Your cart is empty; add something first.")
+        return redirect("orders:cart")
+    addresses = list(address_list(user=user))
+    areas = selectors.service_areas_for(
+        postal_codes={address.postal_code for address in addresses}
+    )
+    for address in addresses:
+        address.area = areas.get(address.postal_code)
+    slots = list(selectors.delivery_slots_bookable()[:SLOTS_SHOWN])
+
+    chosen_address = request.POST.get("address") or request.GET.get("address")
+    if not chosen_address:
+        serviceable = [a for a in addresses if a.area is not None]
+        chosen_address = serviceable[0].pk if serviceable else ""
+    chosen_slot = request.POST.get("slot") or (slots[0].pk if slots else "")
+    return render(
+        request,
+        "orders/checkout.html",
+        {
+            "summary": summary,
+            "notes": notes,
+            "addresses": addresses,
+            "slots": slots,
+            "chosen_address": str(chosen_address),
+            "chosen_slot": str(chosen_slot),
+            # A fresh one-time token per rendering: a double click sends the
+            # same token twice, and `order_place` gives one order for it.
+            "token": secrets.token_urlsafe(24),
+            "form": form,
+            "address_form": address_form or CheckoutAddressForm(),
+            "problem": problem,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def checkout(request):
+    """Choose an address and a slot, review, and place the order."""
+    if request.method == "GET":
+        return _checkout_page(request)
+
+    check_rate(
+        request, group="checkout", rate_setting="SHOP_RATE_CHECKOUT", key="user_or_ip"
+    )
+    form = CheckoutForm(request.POST)
+    if not form.is_valid():
+        return _checkout_page(request, form=form, status=400)
+    address = selectors.address_get_for_user(
+        user=request.user, address_id=form.cleaned_data["address"]
+    )
+    slot = selectors.delivery_slot_get(slot_id=form.cleaned_data["slot"])
+    try:
+        order = services.order_place(
+            user=request.user,
+            address=address,
+            slot=slot,
+            idempotency_key=f"web:{form.cleaned_data['token']}",
+        )
+    except DomainError as exc:
+        return _checkout_page(request, problem=exc, status=exc.status_code)
+    cart_state_forget(request)
+    return redirect(_payment_url(order))
+
+
+def _payment_url(order) -> str:
+    return reverse("orders:payment", kwargs={"number": order.number})
+
+
+@login_required
+@require_POST
+def checkout_address(request):
+    """Add an address to the book from the checkout page, and come back to it."""
+    form = CheckoutAddressForm(request.POST)
+    if not form.is_valid():
+        return _checkout_page(request, address_form=form, status=400)
+    address = address_create(user=request.user, data=form.cleaned_data)
+    return redirect(f"{reverse('orders:checkout')}?address={address.pk}")
+
+
+# ORDERS
+
+
+@login_required
+@require_GET
+def order_list(request):
+    """The shopper's orders, newest first."""
+    paginator = Paginator(
+        selectors.order_list_for_user(user=request.user), ORDERS_PER_PAGE
+    )
+    page = paginator.get_page(request.GET.get("page"))
+    return render(request, "orders/order_list.html", {"page": page})
+
+
+def _order_or_404(request, number: str):
+    order = selectors.order_get_for_user(user=request.user, number=number)
+    if order is None:
+        raise Http404("No such order.")
+    return order
+
+
+@login_required
+@require_GET
+def order_detail(request, number: str):
+    """One order: status timeline, lines, totals, address, and what can be done."""
+    order = _order_or_404(request, number)
+    return render(
+        request,
+        "orders/order_detail.html",
+        {
+            "order": order,
+            "can_cancel": order.status in services.CANCELLABLE_BY_SHOPPER,
+            "invoice_ready": selectors.order_invoice_ready(order=order),
+        },
+    )
+
+
+@login_required
+@require_POST
+def order_cancel(request, number: str):
+    """Cancel the shopper's order while it is not packed yet."""
+    order = _order_or_404(request, number)
+    try:
+        services.order_cancel(order=order, by=request.user)
+    except DomainError as exc:
+        return _problem(
+            request,
+            message=exc.message,
+            status=exc.status_code,
+            back=order.get_absolute_url(),
+            code=exc.code,
+        )
+    messages.success(request, f"Order {order.number} is cancelled.")
+    return redirect(order)
