@@ -1,0 +1,267 @@
+"""Input and output of the accounts API."""
+
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from rest_framework import exceptions, serializers
+from rest_framework_simplejwt.serializers import (
+    TokenBlacklistSerializer,
+    TokenObtainPairSerializer,
+    TokenRefreshSerializer,
+)
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
+
+from accounts import selectors, services
+from accounts.forms import LOGIN_FAILED_MESSAGE, PASSWORD_MAX_LENGTH
+from accounts.models import Address, User
+from accounts.validators import phone_clean, postal_code_clean
+
+
+def _password_field(**kwargs) -> serializers.CharField:
+    return serializers.CharField(
+        write_only=True,
+        trim_whitespace=False,
+        max_length=PASSWORD_MAX_LENGTH,
+        style={"input_type": "password"},
+        **kwargs,
+    )
+
+
+def _validate_password(password: str, user: User) -> None:
+    try:
+        password_validation.validate_password(password, user)
+    except DjangoValidationError as error:
+        raise serializers.ValidationError(list(error.messages)) from error
+
+
+def _django_to_drf(clean, value):
+    try:
+        return clean(value)
+    except DjangoValidationError as error:
+        raise serializers.ValidationError(list(error.messages)) from error
+
+
+class ProfileSerializer(serializers.ModelSerializer):
+    email_verified = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "email", "name", "phone", "email_verified", "date_joined"]
+        read_only_fields = fields
+
+
+class RegisterSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    name = serializers.CharField(max_length=150)
+    password = _password_field(
+        help_text="Checked by the password validators: long enough, not common, "
+        "not all digits, not like the email or name."
+    )
+
+    def validate_email(self, value: str) -> str:
+        return value.lower()
+
+    def validate(self, attrs):
+        candidate = User(email=attrs["email"], name=attrs["name"])
+        try:
+            _validate_password(attrs["password"], candidate)
+        except serializers.ValidationError as error:
+            raise serializers.ValidationError({"password": error.detail}) from error
+        return attrs
+
+
+class EmailVerifySerializer(serializers.Serializer):
+    token = serializers.CharField(
+        max_length=1000, help_text="The last part of the emailed link."
+    )
+
+
+class TokenObtainSerializer(TokenObtainPairSerializer):
+    """Email and password for an access and a refresh token.
+
+    Any failure (unknown email, wrong password, inactive account) is the same
+    401 `invalid_credentials`, so the answer reveals nothing about accounts.
+    """
+
+    default_error_messages = {"no_active_account": LOGIN_FAILED_MESSAGE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[self.username_field] = serializers.EmailField(
+            write_only=True, max_length=254
+        )
+        self.fields["password"] = _password_field()
+        self.fields["refresh_in_cookie"] = serializers.BooleanField(
+            write_only=True, required=False, default=False
+        )
+
+    def validate(self, attrs):
+        try:
+            return super().validate(attrs)
+        except exceptions.AuthenticationFailed as error:
+            raise exceptions.AuthenticationFailed(
+                LOGIN_FAILED_MESSAGE, code="invalid_credentials"
+            ) from error
+
+
+class LoginSerializer(serializers.Serializer):
+    """The documented body of `auth/token/`."""
+
+    email = serializers.EmailField(max_length=254)
+    password = _password_field()
+    refresh_in_cookie = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Set the refresh token as an HttpOnly cookie for "
+        "/api/v1/auth/ instead of returning it in the body (browser SPAs).",
+    )
+
+
+class TokenPairSerializer(serializers.Serializer):
+    access = serializers.CharField(help_text="Short-lived; send as `Bearer`.")
+    refresh = serializers.CharField(
+        required=False,
+        help_text="Absent in cookie mode, where it is in the HttpOnly cookie.",
+    )
+
+
+class TokenRotateSerializer(TokenRefreshSerializer):
+    """simplejwt's rotation; the view supplies the token from the body or cookie."""
+
+    def validate(self, attrs):
+        # Two refreshes racing with one token must not both rotate it: the
+        # row lock makes the second wait, then find the token blacklisted.
+        jti = self.token_class(attrs["refresh"]).get(jwt_settings.JTI_CLAIM)
+        try:
+            with transaction.atomic():
+                selectors.outstanding_token_lock(jti=jti)
+                return super().validate(attrs)
+        except User.DoesNotExist as error:
+            # The account was deleted after the token was issued.
+            raise exceptions.AuthenticationFailed(
+                "No active account for this token.", code="no_active_account"
+            ) from error
+
+
+class RefreshSerializer(serializers.Serializer):
+    refresh = serializers.CharField(
+        required=False,
+        help_text="Leave out in cookie mode: the HttpOnly cookie is used, and "
+        "the request must carry the csrftoken cookie's value in X-CSRFToken.",
+    )
+
+
+class TokenRevokeSerializer(TokenBlacklistSerializer):
+    """simplejwt's blacklisting; the view supplies the token from body or cookie."""
+
+
+class PasswordResetSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+
+
+class PasswordResetConfirmSerializer(serializers.Serializer):
+    uid = serializers.CharField(max_length=64)
+    token = serializers.CharField(max_length=128)
+    new_password = _password_field()
+
+    def validate(self, attrs):
+        # The link first: validators compare the password with this user.
+        user = services.password_reset_user(uidb64=attrs["uid"], token=attrs["token"])
+        try:
+            _validate_password(attrs["new_password"], user)
+        except serializers.ValidationError as error:
+            raise serializers.ValidationError({"new_password": error.detail}) from error
+        return attrs
+
+
+class PasswordChangeSerializer(serializers.Serializer):
+    old_password = _password_field()
+    new_password = _password_field()
+    refresh_in_cookie = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Answer the new refresh token in the HttpOnly cookie.",
+    )
+
+    def validate_old_password(self, value: str) -> str:
+        if not self.context["request"].user.check_password(value):
+            raise serializers.ValidationError("Your current password is incorrect.")
+        return value
+
+    def validate_new_password(self, value: str) -> str:
+        _validate_password(value, self.context["request"].user)
+        return value
+
+
+class ProfileUpdateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=150, required=False)
+    phone = serializers.CharField(
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        help_text="An Indian mobile number; stored as +91XXXXXXXXXX. Blank clears.",
+    )
+    email = serializers.EmailField(
+        max_length=254,
+        required=False,
+        help_text="A new email must be verified again: a link is sent to it.",
+    )
+    current_password = _password_field(
+        required=False, help_text="Required when the email changes."
+    )
+
+    def validate_phone(self, value: str) -> str:
+        value = value.strip()
+        return _django_to_drf(phone_clean, value) if value else ""
+
+    def validate_email(self, value: str) -> str:
+        return value.lower()
+
+    def validate(self, attrs):
+        user = self.context["request"].user
+        email = attrs.get("email")
+        email_changes = email is not None and email != user.email
+        password = attrs.get("current_password") or ""
+        if email_changes and not user.check_password(password):
+            raise serializers.ValidationError(
+                {
+                    "current_password": [
+                        "Enter your current password to change your email."
+                    ]
+                }
+            )
+        return attrs
+
+
+class AddressSerializer(serializers.ModelSerializer):
+    country = serializers.ChoiceField(choices=[("IN", "India")], default="IN")
+    is_default = serializers.BooleanField(
+        required=False,
+        help_text="true makes this the one default address; the default cannot "
+        "be unset, only replaced.",
+    )
+
+    class Meta:
+        model = Address
+        fields = [
+            "id",
+            "label",
+            "name",
+            "phone",
+            "line1",
+            "line2",
+            "city",
+            "state",
+            "postal_code",
+            "country",
+            "is_default",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "created_at", "updated_at"]
+
+    def validate_phone(self, value: str) -> str:
+        return _django_to_drf(phone_clean, value)
+
+    def validate_postal_code(self, value: str) -> str:
+        return _django_to_drf(postal_code_clean, value)

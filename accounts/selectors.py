@@ -1,0 +1,60 @@
+"""Reads of accounts that matter, and every row lock the accounts services take."""
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+
+from accounts.models import Address, User
+
+
+def user_by_email(*, email: str) -> User | None:
+    """Return the active account with this email in any letter case, or None."""
+    return User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+
+
+def user_lock(*, user_id: int) -> User | None:
+    """Lock one user row for the rest of the transaction; None when it is gone.
+
+    Address changes lock the owner first, so two requests of one user that
+    touch the default address run one after the other.
+    """
+    return User.objects.select_for_update().filter(pk=user_id).first()
+
+
+def email_in_use(*, email: str, exclude_user: User | None = None) -> bool:
+    queryset = User.objects.filter(email__iexact=email)
+    if exclude_user is not None:
+        queryset = queryset.exclude(pk=exclude_user.pk)
+    return queryset.exists()
+
+
+def address_list(*, user: User) -> QuerySet[Address]:
+    """Return the user's address book, the default first, then the newest."""
+    return Address.objects.filter(user=user).order_by(
+        "-is_default", "-created_at", "-pk"
+    )
+
+
+def address_for_user(*, user: User, address_id: int) -> Address:
+    """Return the user's address with this id; 404 for anyone else's."""
+    address = Address.objects.filter(user=user, pk=address_id).first()
+    if address is None:
+        raise Http404("No such address.")
+    return address
+
+
+def address_default(*, user: User) -> Address | None:
+    return Address.objects.filter(user=user, is_default=True).first()
+
+
+def outstanding_tokens_live(*, user: User) -> QuerySet[OutstandingToken]:
+    """Return the user's refresh tokens that are unexpired and not blacklisted."""
+    return OutstandingToken.objects.filter(
+        user=user, expires_at__gt=timezone.now(), blacklistedtoken__isnull=True
+    ).order_by("pk")
+
+
+def outstanding_token_lock(*, jti: str) -> OutstandingToken | None:
+    """Lock a refresh token's row so that two refreshes with it run in turn."""
+    return OutstandingToken.objects.select_for_update().filter(jti=jti).first()

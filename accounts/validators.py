@@ -1,0 +1,30 @@
+"""What an Indian phone number and PIN code look like, for forms and the API."""
+
+import re
+
+from django.core.exceptions import ValidationError
+
+# A PIN code is six digits and never starts with 0.
+_PIN_CODE = re.compile(r"^[1-9][0-9]{5}$")
+# A mobile number: ten digits starting 6-9, optionally after +91, 91 or 0.
+_MOBILE = re.compile(r"^(?:\+?91|0)?([6-9][0-9]{9})$")
+_PHONE_SEPARATORS = re.compile(r"[\s\-().]")
+
+PIN_CODE_MESSAGE = "Enter a 6-digit PIN code, like 560001."
+PHONE_MESSAGE = "Enter a 10-digit Indian mobile number, like +91 98765 43210."
+
+
+def postal_code_clean(value: str) -> str:
+    """Return the PIN code without spaces, or raise ValidationError."""
+    cleaned = re.sub(r"\s", "", value or "")
+    if not _PIN_CODE.match(cleaned):
+        raise ValidationError(PIN_CODE_MESSAGE, code="invalid_postal_code")
+    return cleaned
+
+
+def phone_clean(value: str) -> str:
+    """Return the mobile number as +91XXXXXXXXXX, or raise ValidationError."""
+    match = _MOBILE.match(_PHONE_SEPARATORS.sub("", value or ""))
+    if not match:
+        raise ValidationError(PHONE_MESSAGE, code="invalid_phone")
+    return f"+91{match.group(1)}"
