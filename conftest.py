@@ -6,6 +6,7 @@ worker on the Redis broker against the test database.
 """
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -18,6 +19,13 @@ from shop.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parent
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "slow: starts real worker processes or servers; tens of seconds each",
+    )
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -120,45 +128,78 @@ def _worker_env(database_name: str) -> dict:
 
 
 @pytest.fixture
-def celery_worker_process(transactional_db, settings):
-    """Start a real Celery worker process on the Redis broker; stop it after."""
-    from django.db import connection
+def celery_worker_env():
+    """Extra environment for worker processes; override this fixture to set it."""
+    return {}
 
-    env = _worker_env(connection.settings_dict["NAME"])
-    celery_app.conf.update(task_always_eager=False)
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "shop",
-            "worker",
-            "--pool=solo",
-            "--queues=default,emails,invoices",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel=WARNING",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if celery_app.control.ping(timeout=0.5):
-                    break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the Celery worker did not start")
-        yield process
-    finally:
+
+def _worker_stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
         process.terminate()
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+            process.wait(timeout=20)
+
+
+@pytest.fixture
+def celery_worker_start(transactional_db, settings, celery_worker_env):
+    """Return `start(extra_env=None)`, which starts a real Celery worker process
+    on the Redis broker and returns it once it answers; every one stops after."""
+    from django.db import connection
+
+    processes = []
+    celery_app.conf.update(task_always_eager=False)
+
+    def start(extra_env: dict | None = None) -> subprocess.Popen:
+        env = {
+            **_worker_env(connection.settings_dict["NAME"]),
+            **celery_worker_env,
+            **(extra_env or {}),
+        }
+        hostname = f"test-worker-{os.getpid()}-{len(processes)}@%h"
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "shop",
+                "worker",
+                "--pool=solo",
+                "--queues=default,emails,invoices",
+                f"--hostname={hostname}",
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+                "--loglevel=WARNING",
+            ],
+            cwd=ROOT,
+            env=env,
+        )
+        processes.append(process)
+        # The ping must come from this worker, not one started before it.
+        destination = [hostname.replace("%h", socket.gethostname())]
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if celery_app.control.ping(destination=destination, timeout=0.5):
+                    return process
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the Celery worker did not start")
+
+    try:
+        yield start
+    finally:
+        for process in processes:
+            _worker_stop(process)
         celery_app.conf.update(task_always_eager=True)
+
+
+@pytest.fixture
+def celery_worker_process(celery_worker_start):
+    """Start a real Celery worker process on the Redis broker; stop it after."""
+    return celery_worker_start()
