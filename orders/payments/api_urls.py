@@ -1,3 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from orders.payments import api_views
+
+urlpatterns = [
+    path(
+        "orders/<str:number>/payment/",
+        api_views.OrderPaymentView.as_view(),
+        name="api-order-payment",
+    ),
+    path(
+        "payments/stripe/webhook/",
+        api_views.StripeWebhookView.as_view(),
+        name="api-stripe-webhook",
+    ),
+]
