@@ -31,3 +31,49 @@ def address(user, area):
 def user_client(client, user):
     client.force_login(user)
     return client
+
+
+# PAYMENTS: the fake Stripe on loopback, and orders ready to pay.
+
+
+@pytest.fixture(scope="session")
+def _fake_stripe_server():
+    from orders.tests.fake_stripe import FakeStripeServer
+
+    server = FakeStripeServer(api_key="sk_test_fake").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def fake_stripe(settings, _fake_stripe_server):
+    """Point stripe-python at the fake Stripe, with the offline provider off."""
+    settings.STRIPE_API_BASE = _fake_stripe_server.url
+    settings.STRIPE_SECRET_KEY = "sk_test_fake"
+    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_fake"
+    settings.STRIPE_WEBHOOK_SECRET = "whsec_test_secret"
+    settings.SHOP_OFFLINE_PAYMENTS = False
+    _fake_stripe_server.fake.reset()
+    yield _fake_stripe_server.fake
+    _fake_stripe_server.fake.reset()
+
+
+@pytest.fixture
+def offline_payments(settings):
+    """Turn on the offline test-card provider, as `make run` without keys does."""
+    settings.STRIPE_SECRET_KEY = ""
+    settings.STRIPE_PUBLISHABLE_KEY = ""
+    settings.SHOP_OFFLINE_PAYMENTS = True
+
+
+@pytest.fixture
+def placed_order(user, address, slot):
+    """An order placed through checkout: 2 × ₹40 and 3 × ₹25, plus delivery."""
+    from orders.services import cart_get_or_create, cart_line_add, order_place
+
+    apples = ProductVariantFactory(price=Decimal("40.00"), mrp=Decimal("45.00"))
+    bread = ProductVariantFactory(price=Decimal("25.00"), mrp=Decimal("30.00"))
+    cart = cart_get_or_create(user=user)
+    cart_line_add(cart=cart, variant_id=apples.pk, quantity=2)
+    cart_line_add(cart=cart, variant_id=bread.pk, quantity=3)
+    return order_place(user=user, address=address, slot=slot)
