@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Install the Debian packages the tests need when they are missing:
 # fonts and HarfBuzz's subsetter for fast WeasyPrint invoices, pdftotext and
-# pdftoppm to read invoices back, Chromium for the browser journeys, and the
-# PostgreSQL and Redis servers when the machine has none.
+# pdftoppm to read invoices back, Chromium for the browser journeys, wrk for
+# `make bench`'s load, and the PostgreSQL and Redis servers when the machine
+# has none.
 set -euo pipefail
 
-wanted=(libharfbuzz-subset0 poppler-utils chromium fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0)
+wanted=(libharfbuzz-subset0 poppler-utils chromium fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 wrk)
 command -v pg_ctlcluster >/dev/null 2>&1 || command -v pg_ctl >/dev/null 2>&1 \
   || wanted+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || wanted+=(redis-server)

@@ -1,0 +1,1 @@
+"""`make bench`: load, checkout race and webhook storm against a seeded shop."""

@@ -1,0 +1,471 @@
+"""`make bench`: serve a 10,000-product shop as production would and measure it.
+
+Steps, each timed and printed:
+
+1. reset the bench database and Redis db, migrate, seed the catalogue
+   (`seed_demo`), collect static files;
+2. start loopback stand-ins (an SMTP sink, the fake Stripe) and the shop under
+   gunicorn with `bench.settings` (production settings, DEBUG off), and a
+   Celery worker on Redis;
+3. create the benchmark's shoppers, carts, sessions and tokens
+   (`bench.shopside prepare`) and count each page's SQL queries;
+4. drive each URL from a second process (wrk) for a fixed time at a fixed
+   concurrency after a warm-up;
+5. the checkout race and the webhook storm through the real HTTP API;
+6. read the resident memory of every server process, print the table and
+   write `bench/results/latest.json`.
+
+Only loopback is ever contacted; every process started is stopped by its pid.
+"""
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench import load, race, servers, storm  # noqa: E402
+from bench.mailsink import MailSink  # noqa: E402
+
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/shop_bench"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/7"
+RESULTS_DIR = ROOT / "bench" / "results"
+WORK_DIR = ROOT / "var" / "bench"
+
+# Share of the bare view's requests per second each page should reach.
+TARGET_RATIOS = {
+    "home": 1 / 2,
+    "category p1": 1 / 2,
+    "category deep": 1 / 2,
+    "product": 1 / 2,
+    "search common": 1 / 4,
+    "search rare": 1 / 4,
+    "api list filtered": 1 / 3,
+    "cart signed-in": 1 / 10,
+}
+
+
+def parse_args(argv=None):
+    cpus = os.cpu_count() or 2
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--products", type=int, default=10_000)
+    parser.add_argument("--categories", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=10.0, help="per URL")
+    parser.add_argument("--warmup", type=float, default=3.0, help="per URL")
+    parser.add_argument("--workers", type=int, default=2 * cpus)
+    parser.add_argument("--worker-class", default="sync")
+    parser.add_argument("--threads", type=int, default=4, help="gthread only")
+    parser.add_argument(
+        "--connections", type=int, default=0, help="default: 2 per worker"
+    )
+    parser.add_argument("--port", type=int, default=8780)
+    parser.add_argument("--smtp-port", type=int, default=8825)
+    parser.add_argument("--race-buyers", type=int, default=50)
+    parser.add_argument("--race-stock", type=int, default=10)
+    parser.add_argument("--storm-orders", type=int, default=20)
+    parser.add_argument("--storm-copies", type=int, default=10)
+    parser.add_argument("--celery-concurrency", type=int, default=cpus)
+    parser.add_argument(
+        "--reuse-db",
+        action="store_true",
+        help="keep an already seeded bench database (faster reruns)",
+    )
+    parser.add_argument("--only", nargs="*", help="measure only these rows")
+    parser.add_argument("--skip-race", action="store_true")
+    parser.add_argument("--skip-storm", action="store_true")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="also write a pyinstrument profile of each page to var/bench/profiles",
+    )
+    parser.add_argument("--out", type=Path, default=RESULTS_DIR / "latest.json")
+    return parser.parse_args(argv)
+
+
+class Steps:
+    """Print each step as it starts and how long it took."""
+
+    def __init__(self):
+        self.started = time.monotonic()
+        self.timings: dict[str, float] = {}
+
+    def run(self, name: str, function, *args, **kwargs):
+        print(f"[bench {self.elapsed():6.1f}s] {name}…", flush=True)
+        started = time.monotonic()
+        result = function(*args, **kwargs)
+        self.timings[name] = round(time.monotonic() - started, 1)
+        return result
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+
+def bench_env(args) -> dict:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        # A developer's test database must never be the one reset here.
+        if key not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
+    }
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "bench.settings",
+            "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL),
+            "REDIS_URL": os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL),
+            "STRIPE_SECRET_KEY": os.environ.get("STRIPE_SECRET_KEY", "sk_test_bench"),
+            "STRIPE_WEBHOOK_SECRET": os.environ.get(
+                "STRIPE_WEBHOOK_SECRET", "whsec_bench_secret"
+            ),
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(args.smtp_port),
+            "MEDIA_ROOT": str(WORK_DIR / "media"),
+            "PYTHONDONTWRITEBYTECODE": "1",
+        }
+    )
+    return env
+
+
+def database_reset(database_url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(database_url)
+    name = parts.path.lstrip("/")
+    if not name.startswith("shop_bench") and not os.environ.get("BENCH_ALLOW_ANY_DB"):
+        raise SystemExit(
+            f"refusing to reset database {name!r}: the bench database's name "
+            "starts with shop_bench (set BENCH_ALLOW_ANY_DB=1 to override)"
+        )
+    admin_url = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def redis_flush(redis_url: str) -> None:
+    import redis
+
+    redis.Redis.from_url(redis_url).flushdb()
+
+
+def manage(env: dict, *arguments: str, timeout: float = 900) -> str:
+    completed = subprocess.run(
+        [sys.executable, "manage.py", *arguments],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if completed.returncode != 0:
+        raise RuntimeError(
+            f"manage.py {' '.join(arguments)} failed:\n{completed.stdout}"
+            f"\n{completed.stderr}"
+        )
+    return completed.stdout
+
+
+def shopside(env: dict, *arguments: str, timeout: float = 600) -> dict:
+    """Run a `bench.shopside` command in a Django process; return its JSON."""
+    completed = subprocess.run(
+        [sys.executable, "-m", "bench.shopside", *arguments],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if completed.returncode != 0:
+        raise RuntimeError(
+            f"bench.shopside {' '.join(arguments)} failed:\n{completed.stderr}"
+        )
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def catalogue_ready(env: dict, args) -> bool:
+    try:
+        state = shopside(env, "catalogue")
+    except RuntimeError:
+        return False
+    return state["products"] >= args.products
+
+
+def machine() -> dict:
+    def first_line(path: str, prefix: str) -> str:
+        try:
+            for line in Path(path).read_text().splitlines():
+                if line.startswith(prefix):
+                    return line.split(":", 1)[1].strip()
+        except OSError:
+            return ""
+        return ""
+
+    def version(command: list[str]) -> str:
+        try:
+            return subprocess.run(
+                command, capture_output=True, text=True, timeout=10, check=False
+            ).stdout.strip()
+        except OSError:
+            return ""
+
+    import django
+
+    return {
+        "cpus": os.cpu_count(),
+        "cpu_model": first_line("/proc/cpuinfo", "model name"),
+        "memory_total": first_line("/proc/meminfo", "MemTotal"),
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "gunicorn": version([sys.executable, "-m", "gunicorn", "--version"]),
+        "wrk": version(["wrk", "--version"]).splitlines()[0] if load.wrk_path() else "",
+    }
+
+
+def build_targets(prepared: dict, only: list[str] | None) -> list[load.Target]:
+    t = prepared["targets"]
+    user = prepared["cart_user"]
+    cookie = {"Cookie": f"{user['cookie_name']}={user['session']}"}
+    rows = [
+        load.Target("bare view", "/bench/bare", expect="ok"),
+        load.Target("home", "/", expect=t["home_expect"]),
+        load.Target("category p1", t["category_path"], expect=t["category_expect"]),
+        load.Target(
+            "category deep",
+            f"{t['category_path']}?page={t['category_deep_page']}",
+            expect=t["category_deep_expect"],
+        ),
+        load.Target("product", t["product_path"], expect=t["product_expect"]),
+        load.Target(
+            "search common",
+            f"/search/?q={t['search_common']}",
+            expect=t["search_common_expect"],
+        ),
+        load.Target(
+            "search rare",
+            f"/search/?q={t['search_rare']}",
+            expect=t["search_rare_expect"],
+        ),
+        load.Target(
+            "api list filtered", t["api_list_path"], expect=t["api_list_expect"]
+        ),
+        load.Target("api detail", t["api_detail_path"], expect=t["product_expect"]),
+        load.Target(
+            "cart signed-in",
+            "/cart/",
+            headers=cookie,
+            expect=user["expect"],
+            anonymous=False,
+        ),
+    ]
+    if only:
+        rows = [row for row in rows if row.name in only or row.name == "bare view"]
+    return rows
+
+
+def print_table(rows: list[dict]) -> None:
+    header = (
+        f"{'page':<19}{'rps':>9}{'p50 ms':>9}{'p99 ms':>9}{'x bare':>8}"
+        f"{'target':>8}{'queries':>9}{'KiB':>7}  errors"
+    )
+    print()
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        target = row.get("target_ratio")
+        print(
+            f"{row['name']:<19}{row['rps']:>9.1f}{row['p50_ms']:>9.1f}"
+            f"{row['p99_ms']:>9.1f}{row['ratio']:>8.2f}"
+            f"{(f'{target:.2f}' if target else '-'):>8}"
+            f"{row.get('queries', '-')!s:>9}{row['bytes'] / 1024:>7.1f}  "
+            f"{row['errors'] or ''}"
+            f"{'  MISSES TARGET' if target and row['ratio'] < target else ''}"
+        )
+    print()
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    connections = args.connections or 2 * args.workers
+    env = bench_env(args)
+    WORK_DIR.mkdir(parents=True, exist_ok=True)
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    steps = Steps()
+    processes = servers.Processes(WORK_DIR)
+    sink = MailSink(port=args.smtp_port)
+    base_url = f"http://127.0.0.1:{args.port}"
+    report: dict = {
+        "started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "machine": machine(),
+        "settings": {
+            "products": args.products,
+            "categories": args.categories,
+            "seconds_per_url": args.seconds,
+            "warmup_per_url": args.warmup,
+            "connections": connections,
+            "gunicorn_workers": args.workers,
+            "gunicorn_worker_class": args.worker_class,
+            "gunicorn_threads": args.threads if args.worker_class == "gthread" else 1,
+            "django_settings": "bench.settings (shop.settings.production)",
+        },
+    }
+    try:
+        if not (args.reuse_db and catalogue_ready(env, args)):
+            steps.run("reset the bench database", database_reset, env["DATABASE_URL"])
+            steps.run("migrate", manage, env, "migrate", "--noinput", "-v", "0")
+            steps.run(
+                f"seed {args.products} products",
+                manage,
+                env,
+                "seed_demo",
+                "--products",
+                str(args.products),
+                "--categories",
+                str(args.categories),
+            )
+        steps.run("flush the bench Redis db", redis_flush, env["REDIS_URL"])
+        steps.run("collect static files", manage, env, "collectstatic", "--noinput")
+        report["catalogue"] = shopside(env, "catalogue")
+        report["postgres"] = report["catalogue"].pop("postgres", "")
+
+        steps.run("start the SMTP sink", sink.start)
+        stripe_process = processes.start(
+            "fake-stripe", [sys.executable, "-m", "bench.stripe_server"], env
+        )
+        env["STRIPE_API_BASE"] = servers.wait_first_line(
+            WORK_DIR / "fake-stripe.log", stripe_process, 30
+        )
+        web = processes.start(
+            "gunicorn",
+            servers.gunicorn_command(
+                port=args.port,
+                workers=args.workers,
+                worker_class=args.worker_class,
+                threads=args.threads,
+            ),
+            env,
+        )
+        steps.run("start gunicorn", servers.wait_http, args.port, "/healthz", web, 60)
+        worker = processes.start(
+            "celery", servers.celery_command(concurrency=args.celery_concurrency), env
+        )
+        steps.run(
+            "start the Celery worker", servers.wait_celery, env["REDIS_URL"], worker, 60
+        )
+
+        prepared = steps.run(
+            "create shoppers, carts, sessions and tokens",
+            shopside,
+            env,
+            "prepare",
+            f"--race-buyers={args.race_buyers}",
+            f"--race-stock={args.race_stock}",
+            f"--storm-orders={args.storm_orders}",
+        )
+        targets = build_targets(prepared, args.only)
+        for target in targets:
+            target.preflight = load.preflight(base_url, target)
+        queries = steps.run(
+            "count SQL queries per page",
+            shopside,
+            env,
+            "queries",
+            json.dumps([t.__dict__ for t in targets]),
+            *(["--profile"] if args.profile else []),
+        )
+
+        rows = []
+        for target in targets:
+            result = steps.run(
+                f"load {target.name} ({target.path})",
+                load.measure,
+                base_url,
+                target,
+                seconds=args.seconds,
+                warmup=args.warmup,
+                connections=connections,
+            )
+            rows.append(
+                {
+                    "name": target.name,
+                    "path": target.path,
+                    "anonymous": target.anonymous,
+                    "bytes": target.preflight["bytes"],
+                    "queries": queries.get(target.name),
+                    **result,
+                }
+            )
+        # The ceiling is measured first and again last, and the mean taken,
+        # so that other work on the machine during the run weighs on both sides.
+        again = load.measure(
+            base_url,
+            targets[0],
+            seconds=args.seconds,
+            warmup=args.warmup,
+            connections=connections,
+        )
+        report["bare_view_again"] = again
+        bare_rps = (rows[0]["rps"] + again["rps"]) / 2 or 1.0
+        report["ceiling_rps"] = round(bare_rps, 1)
+        for row in rows:
+            row["ratio"] = round(row["rps"] / bare_rps, 3)
+            row["target_ratio"] = TARGET_RATIOS.get(row["name"])
+            row["meets_target"] = (
+                None
+                if row["target_ratio"] is None
+                else row["ratio"] >= row["target_ratio"]
+            )
+        report["pages"] = rows
+        print_table(rows)
+
+        if not args.skip_race:
+            report["race"] = steps.run(
+                "checkout race", race.run, base_url, prepared["race"], env, shopside
+            )
+            print(json.dumps(report["race"], indent=2))
+        if not args.skip_storm:
+            report["storm"] = steps.run(
+                "webhook storm",
+                storm.run,
+                base_url,
+                prepared["storm"],
+                env,
+                shopside,
+                sink,
+                copies=args.storm_copies,
+            )
+            print(json.dumps(report["storm"], indent=2))
+
+        report["memory_mib"] = {
+            "gunicorn_master": servers.rss_mib(web.pid),
+            "gunicorn_workers": [
+                servers.rss_mib(pid) for pid in servers.children_of(web.pid)
+            ],
+            "celery_main": servers.rss_mib(worker.pid),
+            "celery_pool": [
+                servers.rss_mib(pid) for pid in servers.children_of(worker.pid)
+            ],
+        }
+        print("memory (MiB):", json.dumps(report["memory_mib"]))
+    finally:
+        processes.stop_all()
+        sink.stop()
+        report["step_seconds"] = steps.timings
+        report["total_seconds"] = round(steps.elapsed(), 1)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(report, indent=2, default=str) + "\n")
+        print(f"wrote {args.out.relative_to(ROOT)} ({report['total_seconds']} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

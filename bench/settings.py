@@ -1,0 +1,41 @@
+"""The shop as production serves it, on loopback, for `make bench`.
+
+Everything comes from shop.settings.production; this module only supplies the
+environment a real deployment would (secret key, hosts, Stripe keys pointed at
+the fake Stripe on loopback) and the two things a benchmark needs besides:
+plain HTTP on loopback (no SSL redirect) and `/bench/bare`, the ceiling.
+Every value can be overridden from the environment.
+"""
+
+import os
+
+_BENCH_DEFAULTS = {
+    "DJANGO_SECRET_KEY": "bench-only-not-secret-0123456789abcdefghijklmnopqrstuvwxyz",
+    "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/shop_bench",
+    "REDIS_URL": "redis://127.0.0.1:6379/7",
+    "CACHE_KEY_PREFIX": "bench",
+    # Plain HTTP on loopback: no HTTPS redirect, no HSTS.
+    "DJANGO_SECURE_SSL_REDIRECT": "false",
+    "DJANGO_SECURE_HSTS_SECONDS": "0",
+    "DJANGO_SECURE_HSTS_PRELOAD": "false",
+    # Stripe is the fake Stripe server that bench/run.py starts on loopback.
+    "STRIPE_SECRET_KEY": "sk_test_bench",
+    "STRIPE_PUBLISHABLE_KEY": "pk_test_bench",
+    "STRIPE_WEBHOOK_SECRET": "whsec_bench_secret",
+    "STRIPE_API_BASE": "http://127.0.0.1:8799",
+    # The benchmark's tokens must outlive the load phase that precedes the race.
+    "JWT_ACCESS_MINUTES": "120",
+    "EMAIL_HOST": "127.0.0.1",
+    "EMAIL_PORT": "8825",
+}
+for _name, _value in _BENCH_DEFAULTS.items():
+    os.environ.setdefault(_name, _value)
+
+from shop.settings.production import *  # noqa: E402,F403
+from shop.settings.production import BASE_DIR  # noqa: E402
+
+ROOT_URLCONF = "bench.urls"
+BENCH_DIR = BASE_DIR / "var" / "bench"
+STATIC_ROOT = BENCH_DIR / "static"
+MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(BENCH_DIR / "media"))

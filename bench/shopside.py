@@ -1,0 +1,393 @@
+"""The benchmark's Django-side steps, run as `python -m bench.shopside <command>`.
+
+Each command prints one JSON line for `bench/run.py`:
+
+- `catalogue`: how many categories, products and variants are seeded;
+- `prepare`: the benchmark's shoppers with addresses, carts, a login session
+  and API tokens, a delivery slot, the race's last units, and the URLs to
+  measure, chosen from the seeded data;
+- `queries TARGETS [--profile]`: the SQL queries each page runs, counted
+  in-process through the full middleware stack (and a pyinstrument profile);
+- `race-state` / `storm-state`: what the race and the storm left behind.
+
+Shoppers and carts are made through the accounts and orders services where
+one exists; the rest are fixtures of the benchmark itself.
+"""
+
+import argparse
+import json
+import os
+import secrets
+import sys
+import time
+from collections import Counter
+from datetime import timedelta
+from pathlib import Path
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.db.models import Count, Q  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from django.utils.html import escape  # noqa: E402
+from rest_framework_simplejwt.tokens import RefreshToken  # noqa: E402
+
+from accounts.models import Address, User  # noqa: E402
+from catalog.models import Category, Product, ProductVariant  # noqa: E402
+from orders.models import (  # noqa: E402
+    DeliverySlot,
+    Invoice,
+    Order,
+    OrderStatus,
+    Payment,
+    ServiceArea,
+)
+from shop.models import OutboundEmail  # noqa: E402
+
+BENCH_POSTAL_CODE = "560001"
+BENCH_EMAIL_DOMAIN = "bench.test"
+STATE_FILE = Path(settings.BENCH_DIR) / "prepared.json"
+
+
+def _emit(data) -> None:
+    sys.stdout.write(json.dumps(data, default=str) + "\n")
+
+
+# CATALOGUE
+
+
+def catalogue(_args) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0]
+    _emit(
+        {
+            "categories": Category.objects.count(),
+            "top_level_categories": Category.objects.filter(parent=None).count(),
+            "products": Product.objects.count(),
+            "active_products": Product.objects.filter(is_active=True).count(),
+            "variants": ProductVariant.objects.count(),
+            "postgres": postgres,
+        }
+    )
+
+
+# PREPARE
+
+
+def _user_make(kind: str, run: str, index: int) -> User:
+    user = User.objects.create_user(
+        f"{kind}-{index}-{run}@{BENCH_EMAIL_DOMAIN}",
+        None,
+        name=f"Bench {kind.title()} {index}",
+        email_verified_at=timezone.now(),
+    )
+    return user
+
+
+def _address_make(user: User) -> Address:
+    return Address.objects.create(
+        user=user,
+        label="Home",
+        name=user.name,
+        phone="+919800000000",
+        line1="12 MG Road",
+        city="Bengaluru",
+        state="Karnataka",
+        postal_code=BENCH_POSTAL_CODE,
+        is_default=True,
+    )
+
+
+def _access_token(user: User) -> str:
+    return str(RefreshToken.for_user(user).access_token)
+
+
+def _session_for(user: User) -> dict:
+    """Log the user in through Django's session engine; return the cookie."""
+    client = Client()
+    client.force_login(user)
+    cookie_name = settings.SESSION_COOKIE_NAME
+    return {"cookie_name": cookie_name, "session": client.cookies[cookie_name].value}
+
+
+def _cart_fill(user: User, variant_ids: list[int], quantity: int = 1) -> None:
+    from orders.services import cart_get_or_create, cart_line_add
+
+    cart = cart_get_or_create(user=user)
+    for variant_id in variant_ids:
+        cart_line_add(cart=cart, variant_id=variant_id, quantity=quantity)
+
+
+def _slot_make(capacity: int) -> DeliverySlot:
+    """Return a slot of its own for this run, wide enough for every order."""
+    starts = timezone.now().replace(minute=0, second=0, microsecond=0)
+    starts += timedelta(days=1, minutes=secrets.randbelow(50_000))
+    return DeliverySlot.objects.create(
+        starts_at=starts, ends_at=starts + timedelta(hours=1), capacity=capacity
+    )
+
+
+def _sellable_variants():
+    return ProductVariant.objects.filter(
+        is_active=True, product__is_active=True, stock__gt=0
+    ).select_related("product")
+
+
+def _words(name: str) -> list[str]:
+    return "".join(c if c.isalpha() else " " for c in name).split()
+
+
+def _targets(page_size: int) -> dict:
+    # The top-level category with the most products below it.
+    tops = list(Category.objects.filter(parent=None, is_active=True))
+    counts = Counter(
+        Product.objects.filter(is_active=True)
+        .values_list("category__parent_id", "category_id")
+        .iterator()
+    )
+    per_top = Counter()
+    for (parent_id, category_id), n in counts.items():
+        per_top[parent_id or category_id] += n
+    top = max(tops, key=lambda c: per_top[c.pk])
+    last_page = max(1, -(-per_top[top.pk] // page_size))
+    deep_page = max(1, (last_page * 4) // 5)
+
+    # A product of that category with the most variants: a full product page.
+    product = (
+        Product.objects.filter(is_active=True)
+        .filter(Q(category=top) | Q(category__parent=top))
+        .annotate(n=Count("variants"))
+        .order_by("-n", "pk")
+        .first()
+    )
+
+    names = list(Product.objects.filter(is_active=True).values_list("name", flat=True))
+    frequency = Counter(
+        word.lower() for name in names for word in set(_words(name)) if len(word) >= 4
+    )
+    common = frequency.most_common(1)[0][0]
+    rare_name, rare = next(
+        (name, word)
+        for name in sorted(names)
+        for word in _words(name)
+        if len(word) >= 5 and frequency[word.lower()] == 1
+    )
+    return {
+        "home_expect": escape(tops[0].name),
+        "category_path": top.get_absolute_url(),
+        "category_expect": escape(top.name),
+        "category_products": per_top[top.pk],
+        "category_deep_page": deep_page,
+        "category_last_page": last_page,
+        "category_deep_expect": escape(top.name),
+        "product_path": product.get_absolute_url(),
+        "product_expect": escape(product.name),
+        "product_variants": product.n,
+        "search_common": common,
+        "search_common_matches": frequency[common],
+        "search_common_expect": escape(common),
+        "search_rare": rare.lower(),
+        "search_rare_expect": escape(rare_name),
+        "api_list_path": f"/api/v1/products/?category={top.slug}&in_stock=true",
+        "api_list_expect": '"results"',
+        "api_detail_path": f"/api/v1/products/{product.slug}/",
+        "api_detail_expect": product.slug,
+    }
+
+
+def prepare(args) -> None:
+    run = secrets.token_hex(3)
+    ServiceArea.objects.update_or_create(
+        postal_code=BENCH_POSTAL_CODE,
+        defaults={"name": "Bengaluru Central", "is_active": True},
+    )
+    slot = _slot_make(capacity=args.race_buyers + args.storm_orders + 10)
+    sellable = list(_sellable_variants().order_by("-pk")[:12])
+    race_variant, storm_variant, *cart_variants = sellable
+
+    # The race: every buyer's cart holds one of the last `race_stock` units.
+    ProductVariant.objects.filter(pk=race_variant.pk).update(stock=1_000)
+    race_buyers = []
+    for index in range(args.race_buyers):
+        user = _user_make("race", run, index)
+        address = _address_make(user)
+        _cart_fill(user, [race_variant.pk])
+        race_buyers.append(
+            {"user": user.pk, "address": address.pk, "access": _access_token(user)}
+        )
+    ProductVariant.objects.filter(pk=race_variant.pk).update(stock=args.race_stock)
+
+    # The storm: orders placed and waiting for payment.
+    from orders.services import order_place
+
+    ProductVariant.objects.filter(pk=storm_variant.pk).update(stock=100_000)
+    storm_orders = []
+    for index in range(args.storm_orders):
+        user = _user_make("storm", run, index)
+        address = _address_make(user)
+        _cart_fill(user, [storm_variant.pk], quantity=2)
+        order = order_place(user=user, address=address, slot=slot)
+        storm_orders.append(
+            {
+                "order": order.pk,
+                "number": order.number,
+                "total": str(order.total),
+                "currency": order.currency,
+                "access": _access_token(user),
+            }
+        )
+
+    # The signed-in shopper of the cart page: three items in the cart.
+    cart_user = _user_make("cart", run, 0)
+    _address_make(cart_user)
+    _cart_fill(cart_user, [v.pk for v in cart_variants[:3]], quantity=2)
+
+    prepared = {
+        "run": run,
+        "targets": _targets(settings.SHOP_PAGE_SIZE),
+        "cart_user": {
+            "user": cart_user.pk,
+            "access": _access_token(cart_user),
+            "expect": escape(cart_variants[0].product.name),
+            **_session_for(cart_user),
+        },
+        "race": {
+            "variant": race_variant.pk,
+            "stock": args.race_stock,
+            "slot": slot.pk,
+            "buyers": race_buyers,
+        },
+        "storm": {"orders": storm_orders},
+    }
+    STATE_FILE.parent.mkdir(parents=True, exist_ok=True)
+    STATE_FILE.write_text(json.dumps(prepared))
+    _emit(prepared)
+
+
+# QUERIES
+
+
+def queries(args) -> None:
+    targets = json.loads(args.targets)
+    counts = {}
+    profile_dir = Path(settings.BENCH_DIR) / "profiles"
+    for target in targets:
+        client = Client(HTTP_HOST="127.0.0.1")
+        headers = dict(target["headers"])
+        cookie = headers.pop("Cookie", "")
+        if cookie:
+            name, _, value = cookie.partition("=")
+            client.cookies[name] = value
+        # The first request warms per-process caches; the second is counted.
+        client.get(target["path"], headers=headers)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(target["path"], headers=headers)
+        if response.status_code != 200:
+            raise RuntimeError(f"{target['path']} answered {response.status_code}")
+        counts[target["name"]] = len(captured.captured_queries)
+        if args.profile:
+            from pyinstrument import Profiler
+
+            profile_dir.mkdir(parents=True, exist_ok=True)
+            profiler = Profiler(interval=0.0005)
+            profiler.start()
+            for _ in range(20):
+                client.get(target["path"], headers=headers)
+            profiler.stop()
+            slug = target["name"].replace(" ", "-")
+            (profile_dir / f"{slug}.txt").write_text(
+                profiler.output_text(unicode=True, color=False, show_all=False)
+            )
+            (profile_dir / f"{slug}.sql.txt").write_text(
+                "\n\n".join(q["sql"] for q in captured.captured_queries)
+            )
+    _emit(counts)
+
+
+# RACE AND STORM STATE
+
+
+def race_state(_args) -> None:
+    prepared = json.loads(STATE_FILE.read_text())
+    race = prepared["race"]
+    buyers = [b["user"] for b in race["buyers"]]
+    orders = Order.objects.filter(user_id__in=buyers)
+    _emit(
+        {
+            "final_stock": ProductVariant.objects.get(pk=race["variant"]).stock,
+            "orders_in_database": orders.count(),
+            "units_ordered": sum(
+                line.quantity
+                for order in orders.prefetch_related("lines")
+                for line in order.lines.all()
+            ),
+        }
+    )
+
+
+def storm_state(_args) -> None:
+    prepared = json.loads(STATE_FILE.read_text())
+    order_ids = [o["order"] for o in prepared["storm"]["orders"]]
+    orders = Order.objects.filter(pk__in=order_ids)
+    paid_statuses = [s for s in OrderStatus.values if s != OrderStatus.PENDING_PAYMENT]
+    _emit(
+        {
+            "orders": len(order_ids),
+            "orders_paid": orders.filter(status__in=paid_statuses).count(),
+            "status_changes_to_paid": sum(
+                order.history.filter(to_status=OrderStatus.PAID).count()
+                for order in orders
+            ),
+            "invoices": Invoice.objects.filter(
+                order_id__in=order_ids, kind=Invoice.Kind.INVOICE
+            ).count(),
+            "invoices_ready": Invoice.objects.filter(
+                order_id__in=order_ids,
+                kind=Invoice.Kind.INVOICE,
+                status=Invoice.Status.READY,
+            ).count(),
+            "confirmation_emails": OutboundEmail.objects.filter(
+                key__in=[f"order-confirmation:{pk}" for pk in order_ids]
+            ).count(),
+            "confirmation_emails_sent": OutboundEmail.objects.filter(
+                key__in=[f"order-confirmation:{pk}" for pk in order_ids],
+                status=OutboundEmail.Status.SENT,
+            ).count(),
+            "intents": dict(
+                Payment.objects.filter(order_id__in=order_ids).values_list(
+                    "intent_id", "order__number"
+                )
+            ),
+            "at": time.time(),
+        }
+    )
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(prog="bench.shopside")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("catalogue").set_defaults(handler=catalogue)
+    p = commands.add_parser("prepare")
+    p.add_argument("--race-buyers", type=int, default=50)
+    p.add_argument("--race-stock", type=int, default=10)
+    p.add_argument("--storm-orders", type=int, default=20)
+    p.set_defaults(handler=prepare)
+    p = commands.add_parser("queries")
+    p.add_argument("targets")
+    p.add_argument("--profile", action="store_true")
+    p.set_defaults(handler=queries)
+    commands.add_parser("race-state").set_defaults(handler=race_state)
+    commands.add_parser("storm-state").set_defaults(handler=storm_state)
+    args = parser.parse_args(argv)
+    args.handler(args)
+
+
+if __name__ == "__main__":
+    main()
