@@ -454,10 +454,11 @@ def order_stock_release(*, order: Order) -> bool:
     )
     if not released:
         return False
+    # A partial refund before packing already put its quantities back.
     quantities: dict[int, int] = {}
     for variant_id, quantity in OrderLine.objects.filter(
-        order_id=order.pk, variant__isnull=False
-    ).values_list("variant_id", "quantity"):
+        order_id=order.pk, variant__isnull=False, quantity__gt=F("refunded_quantity")
+    ).values_list("variant_id", F("quantity") - F("refunded_quantity")):
         quantities[variant_id] = quantities.get(variant_id, 0) + quantity
     for variant_id in sorted(quantities):
         ProductVariant.objects.filter(pk=variant_id).update(

@@ -1,0 +1,326 @@
+"""Orders in the admin: sellers fulfil their orders, staff run everything.
+
+A seller sees only the orders holding their products, and of those only their
+own lines; neither sellers nor staff edit an order's fields: status moves
+through the actions below, which call `order_status_change`. Other parts of
+the shop extend `OrderAdmin` by adding to `actions` and `inlines`.
+"""
+
+import csv
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q, Sum
+from django.http import HttpResponse
+from django.utils import timezone
+
+from orders import services
+from orders.models import (
+    DeliverySlot,
+    Order,
+    OrderLine,
+    OrderStatus,
+    OrderStatusChange,
+    ServiceArea,
+)
+from shop.errors import DomainError
+
+# Cells starting with these run as formulas in spreadsheets; CSV cells that
+# come from sellers' product names must not.
+CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def viewer_is_seller(request) -> bool:
+    """Return whether the admin user is a seller (sees only their own lines)."""
+    return bool(getattr(request.user, "is_seller", False))
+
+
+def _csv_cell(value) -> str:
+    text = "" if value is None else str(value)
+    if text.startswith(CSV_FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+class OrderLineInline(admin.TabularInline):
+    model = OrderLine
+    extra = 0
+    can_delete = False
+    fields = [
+        "product_name",
+        "variant_label",
+        "sku",
+        "unit_price",
+        "quantity",
+        "refunded_quantity",
+        "line_total",
+        "seller",
+    ]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).select_related("seller")
+        if viewer_is_seller(request):
+            return queryset.filter(seller=request.user)
+        return queryset
+
+    def get_fields(self, request, obj=None):
+        if viewer_is_seller(request):
+            return [name for name in self.fields if name != "seller"]
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class OrderStatusChangeInline(admin.TabularInline):
+    model = OrderStatusChange
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "from_status", "to_status", "changed_by", "note"]
+    readonly_fields = fields
+    verbose_name = "status change"
+    verbose_name_plural = "status history"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    list_display = [
+        "number",
+        "status",
+        "created_at",
+        "slot",
+        "postal_code",
+        "amount_for_viewer",
+    ]
+    list_filter = [
+        "status",
+        ("created_at", admin.DateFieldListFilter),
+        ("slot", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["number", "postal_code"]
+    date_hierarchy = "created_at"
+    list_select_related = ["slot"]
+    inlines = [OrderLineInline, OrderStatusChangeInline]
+    actions = [
+        "mark_packed",
+        "mark_out_for_delivery",
+        "mark_delivered",
+        "cancel_orders",
+        "export_csv",
+    ]
+    # What a seller may not see of an order: the shopper's email and the
+    # totals, which include other sellers' lines.
+    staff_only_fields = (
+        "email",
+        "user",
+        "subtotal",
+        "delivery_fee",
+        "total",
+        "refunded_amount",
+        "idempotency_key",
+    )
+    staff_only_actions = ("cancel_orders",)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if viewer_is_seller(request):
+            mine = OrderLine.objects.filter(seller=request.user).values("order_id")
+            return queryset.filter(pk__in=mine).annotate(
+                amount_shown=Sum(
+                    "lines__line_total", filter=Q(lines__seller=request.user)
+                )
+            )
+        return queryset
+
+    def get_search_fields(self, request):
+        if viewer_is_seller(request):
+            return self.search_fields
+        return [*self.search_fields, "email"]
+
+    def get_fields(self, request, obj=None):
+        fields = [field.name for field in Order._meta.fields if field.name != "id"]
+        if viewer_is_seller(request):
+            return [name for name in fields if name not in self.staff_only_fields]
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        # Every field: a status changes only through the actions.
+        return [field.name for field in Order._meta.fields]
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if viewer_is_seller(request):
+            for name in self.staff_only_actions:
+                actions.pop(name, None)
+        return actions
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="amount")
+    def amount_for_viewer(self, order):
+        """The order's total for staff; a seller sees only their lines' total."""
+        if hasattr(order, "amount_shown"):
+            return order.amount_shown
+        return order.total
+
+    # STATUS ACTIONS
+
+    def _status_change_each(self, request, queryset, to_status: str) -> None:
+        changed, refusals = 0, []
+        for order in queryset.order_by("pk"):
+            try:
+                services.order_status_change(
+                    order=order, to_status=to_status, by=request.user, note="admin"
+                )
+            except DomainError as exc:
+                refusals.append(exc.message)
+            else:
+                changed += 1
+        self._report(request, changed, refusals, OrderStatus(to_status).label)
+
+    def _report(self, request, changed: int, refusals: list[str], label: str):
+        if changed:
+            self.message_user(
+                request,
+                f"{changed} order{'s' if changed != 1 else ''} now {label.lower()}.",
+                messages.SUCCESS,
+            )
+        for refusal in refusals:
+            self.message_user(request, refusal, messages.ERROR)
+
+    @admin.action(description="Mark as packed", permissions=["change"])
+    def mark_packed(self, request, queryset):
+        self._status_change_each(request, queryset, OrderStatus.PACKED)
+
+    @admin.action(description="Mark as out for delivery", permissions=["change"])
+    def mark_out_for_delivery(self, request, queryset):
+        self._status_change_each(request, queryset, OrderStatus.OUT_FOR_DELIVERY)
+
+    @admin.action(description="Mark as delivered", permissions=["change"])
+    def mark_delivered(self, request, queryset):
+        self._status_change_each(request, queryset, OrderStatus.DELIVERED)
+
+    @admin.action(
+        description="Cancel (stock and slot go back; paid orders are refunded)",
+        permissions=["change"],
+    )
+    def cancel_orders(self, request, queryset):
+        changed, refusals = 0, []
+        for order in queryset.order_by("pk"):
+            try:
+                services.order_cancel(order=order, by=request.user)
+            except DomainError as exc:
+                refusals.append(exc.message)
+            else:
+                changed += 1
+        self._report(request, changed, refusals, OrderStatus.CANCELLED.label)
+
+    @admin.action(description="Export to CSV", permissions=["view"])
+    def export_csv(self, request, queryset):
+        seller_view = viewer_is_seller(request)
+        lines = (
+            OrderLine.objects.filter(order__in=queryset)
+            .select_related("order__slot", "seller")
+            .order_by("order__created_at", "order_id", "id")
+        )
+        if seller_view:
+            lines = lines.filter(seller=request.user)
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="orders-{stamp}.csv"'
+        writer = csv.writer(response)
+        header = [
+            "order",
+            "placed_at",
+            "status",
+            "slot_starts_at",
+            "postal_code",
+            "sku",
+            "product",
+            "pack",
+            "quantity",
+            "unit_price",
+            "line_total",
+        ]
+        if not seller_view:
+            header += ["seller", "order_total", "currency"]
+        writer.writerow(header)
+        for line in lines:
+            order = line.order
+            row = [
+                order.number,
+                timezone.localtime(order.created_at).isoformat(timespec="seconds"),
+                order.status,
+                timezone.localtime(order.slot.starts_at).isoformat(timespec="minutes"),
+                order.postal_code,
+                line.sku,
+                line.product_name,
+                line.variant_label,
+                line.quantity,
+                line.unit_price,
+                line.line_total,
+            ]
+            if not seller_view:
+                row += [line.seller.email, order.total, order.currency]
+            writer.writerow([_csv_cell(value) for value in row])
+        return response
+
+
+@admin.register(ServiceArea)
+class ServiceAreaAdmin(admin.ModelAdmin):
+    list_display = ["postal_code", "name", "promise_minutes", "is_active"]
+    list_editable = ["promise_minutes", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["postal_code", "name"]
+
+
+class DeliverySlotForm(forms.ModelForm):
+    class Meta:
+        model = DeliverySlot
+        fields = ["starts_at", "ends_at", "capacity", "is_active"]
+
+    def clean_capacity(self):
+        capacity = self.cleaned_data["capacity"]
+        if capacity < self.instance.booked:
+            raise ValidationError(
+                f"{self.instance.booked} orders already booked this slot; the "
+                "capacity cannot be lower."
+            )
+        return capacity
+
+
+@admin.register(DeliverySlot)
+class DeliverySlotAdmin(admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "starts_at",
+        "ends_at",
+        "capacity",
+        "booked",
+        "remaining",
+        "is_active",
+    ]
+    list_filter = ["is_active", ("starts_at", admin.DateFieldListFilter)]
+    date_hierarchy = "starts_at"
+    # Bookings move only through orders; staff set the capacity.
+    readonly_fields = ["booked"]
+    form = DeliverySlotForm
+
+    @admin.display(description="left")
+    def remaining(self, slot):
+        return slot.remaining

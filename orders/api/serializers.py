@@ -1,0 +1,222 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+
+from accounts.validators import postal_code_clean
+from orders.models import DeliverySlot, Order, OrderLine, OrderStatusChange
+from orders.services import CANCELLABLE_BY_SHOPPER
+from shop.api_schema import ErrorSerializer
+
+# The largest id PostgreSQL's bigint holds; a larger one is refused as invalid.
+MAX_ID = 2**63 - 1
+
+
+# CART
+
+
+class CartLineSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    variant = serializers.IntegerField(source="variant_id")
+    sku = serializers.CharField(source="variant.sku")
+    product_name = serializers.CharField(source="variant.product.name")
+    product_slug = serializers.CharField(source="variant.product.slug")
+    label = serializers.CharField(source="variant.label")
+    unit_price = serializers.DecimalField(
+        source="variant.price", max_digits=12, decimal_places=2
+    )
+    mrp = serializers.DecimalField(
+        source="variant.mrp", max_digits=12, decimal_places=2
+    )
+    quantity = serializers.IntegerField()
+    max_quantity = serializers.SerializerMethodField(
+        help_text="The most this line can hold now: stock, or the shop's limit."
+    )
+    line_total = serializers.DecimalField(max_digits=12, decimal_places=2)
+    image = serializers.SerializerMethodField()
+
+    def get_max_quantity(self, line) -> int:
+        return max(0, min(line.variant.stock, settings.SHOP_MAX_LINE_QUANTITY))
+
+    def get_image(self, line) -> str | None:
+        images = list(line.variant.product.images.all())
+        if not images:
+            return None
+        picture = images[0].thumbnail or images[0].image
+        return picture.url if picture else None
+
+
+class CartSerializer(serializers.Serializer):
+    lines = CartLineSerializer(many=True)
+    count = serializers.IntegerField(help_text="Units in the cart.")
+    subtotal = serializers.DecimalField(max_digits=12, decimal_places=2)
+    delivery_fee = serializers.DecimalField(max_digits=12, decimal_places=2)
+    total = serializers.DecimalField(max_digits=12, decimal_places=2)
+    free_delivery_left = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        help_text="How much more makes delivery free; 0 when it already is.",
+    )
+    free_delivery_threshold = serializers.DecimalField(max_digits=12, decimal_places=2)
+    currency = serializers.SerializerMethodField()
+    messages = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="What changed since the cart was last seen (items gone, capped).",
+    )
+
+    def get_currency(self, _summary) -> str:
+        return settings.SHOP_CURRENCY
+
+
+def _quantity_bounds(value: int, low: int) -> int:
+    high = settings.SHOP_MAX_LINE_QUANTITY
+    if not low <= value <= high:
+        raise serializers.ValidationError(
+            f"The quantity must be between {low} and {high}."
+        )
+    return value
+
+
+class CartItemAddSerializer(serializers.Serializer):
+    variant = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    quantity = serializers.IntegerField(
+        default=1, help_text="How many more; at most SHOP_MAX_LINE_QUANTITY."
+    )
+
+    def validate_quantity(self, value):
+        return _quantity_bounds(value, 1)
+
+
+class CartItemUpdateSerializer(serializers.Serializer):
+    quantity = serializers.IntegerField(help_text="The new quantity; 0 removes.")
+
+    def validate_quantity(self, value):
+        return _quantity_bounds(value, 0)
+
+
+# DELIVERY
+
+
+class PostalCodeQuerySerializer(serializers.Serializer):
+    postal_code = serializers.CharField(max_length=12)
+
+    def validate_postal_code(self, value):
+        try:
+            return postal_code_clean(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(list(exc.messages)) from exc
+
+
+class ServiceabilitySerializer(serializers.Serializer):
+    postal_code = serializers.CharField()
+    serviceable = serializers.BooleanField()
+    area_name = serializers.CharField(allow_null=True)
+    promise_minutes = serializers.IntegerField(
+        allow_null=True, help_text="The promised delivery time, in minutes."
+    )
+
+
+class SlotSerializer(serializers.ModelSerializer):
+    remaining = serializers.IntegerField(help_text="Orders the slot can still take.")
+
+    class Meta:
+        model = DeliverySlot
+        fields = ["id", "starts_at", "ends_at", "capacity", "remaining"]
+
+
+class SlotListSerializer(serializers.Serializer):
+    postal_code = serializers.CharField()
+    slots = SlotSerializer(many=True)
+
+
+# ORDERS
+
+
+class OrderPlaceSerializer(serializers.Serializer):
+    address = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text="An id from me/addresses/."
+    )
+    slot = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text="An id from delivery/slots/."
+    )
+
+
+class OrderLineSerializer(serializers.ModelSerializer):
+    variant = serializers.IntegerField(source="variant_id", allow_null=True)
+
+    class Meta:
+        model = OrderLine
+        fields = [
+            "id",
+            "variant",
+            "product_name",
+            "variant_label",
+            "sku",
+            "unit_price",
+            "quantity",
+            "line_total",
+            "refunded_quantity",
+        ]
+
+
+class OrderStatusChangeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OrderStatusChange
+        fields = ["from_status", "to_status", "note", "created_at"]
+
+
+class OrderSlotSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DeliverySlot
+        fields = ["id", "starts_at", "ends_at"]
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    status_display = serializers.CharField(source="get_status_display")
+    slot = OrderSlotSerializer()
+    lines = OrderLineSerializer(many=True)
+    history = OrderStatusChangeSerializer(many=True)
+    can_cancel = serializers.SerializerMethodField()
+    address = serializers.DictField(
+        child=serializers.CharField(allow_blank=True),
+        help_text="The delivery address as it was when the order was placed.",
+    )
+
+    class Meta:
+        model = Order
+        fields = [
+            "number",
+            "status",
+            "status_display",
+            "email",
+            "address",
+            "postal_code",
+            "slot",
+            "subtotal",
+            "delivery_fee",
+            "total",
+            "refunded_amount",
+            "currency",
+            "payment_due_at",
+            "paid_at",
+            "created_at",
+            "can_cancel",
+            "lines",
+            "history",
+        ]
+
+    def get_can_cancel(self, order) -> bool:
+        return order.status in CANCELLABLE_BY_SHOPPER
+
+
+class ShortageSerializer(serializers.Serializer):
+    variant = serializers.IntegerField()
+    sku = serializers.CharField()
+    name = serializers.CharField()
+    requested = serializers.IntegerField()
+    available = serializers.IntegerField()
+
+
+class OutOfStockErrorSerializer(ErrorSerializer):
+    """409 `out_of_stock`: which items ran out and how many are left."""
+
+    items = ShortageSerializer(many=True, required=False)

@@ -1,0 +1,364 @@
+"""The cart, delivery and orders API: thin views over the orders services.
+
+The cart here belongs to the signed-in (JWT) user; a visitor's session cart
+is the web pages' business. Refusals are `shop.errors.DomainError`s, which
+the shared exception handler answers as `{"code", "detail", ...}`.
+"""
+
+from dataclasses import fields
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+)
+from rest_framework import generics, status
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from orders import selectors, services
+from orders.api.serializers import (
+    CartItemAddSerializer,
+    CartItemUpdateSerializer,
+    CartSerializer,
+    OrderPlaceSerializer,
+    OrderSerializer,
+    OutOfStockErrorSerializer,
+    PostalCodeQuerySerializer,
+    ServiceabilitySerializer,
+    SlotListSerializer,
+)
+from orders.models import CartLine, Order
+from shop.api_schema import ErrorSerializer, error_responses
+from shop.errors import DomainError, NotFound
+from shop.ratelimit import check_rate
+
+TAG_CART = ["cart"]
+TAG_DELIVERY = ["delivery"]
+TAG_ORDERS = ["orders"]
+# Slots offered by delivery/slots/: two days of hourly slots and some.
+SLOTS_LISTED = 48
+# An Idempotency-Key longer than this cannot be stored with its prefix.
+IDEMPOTENCY_KEY_MAX = 96
+
+CART_RESPONSE_ERRORS = error_responses(400, 401, 404)
+OUT_OF_STOCK = OpenApiResponse(
+    OutOfStockErrorSerializer,
+    description="`out_of_stock` (with `items`: what ran out and how many are "
+    "left; nothing was taken), `slot_full`, `unavailable` or another conflict.",
+)
+
+
+def _cart_payload(*, user) -> dict:
+    cart = selectors.cart_get(user=user)
+    lines = selectors.cart_lines_for_display(cart=cart)
+    messages = []
+    if lines:
+        lines, messages = services.cart_clean(lines=lines)
+    summary = selectors.cart_summary_build(lines=lines)
+    payload = {field.name: getattr(summary, field.name) for field in fields(summary)}
+    payload["messages"] = messages
+    return payload
+
+
+def _cart_line_of_user(*, user, line_id: int) -> CartLine:
+    line = CartLine.objects.filter(cart__user=user, pk=line_id).first()
+    if line is None:
+        raise NotFound("That cart line was not found.")
+    return line
+
+
+class CartView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="cart_retrieve",
+        summary="The signed-in user's cart",
+        description="Lines, totals, the delivery fee and how much more makes "
+        "delivery free. Lines whose product went away are dropped and lines "
+        "above the stock are capped; `messages` says which.",
+        responses={200: CartSerializer, **error_responses(401)},
+        tags=TAG_CART,
+    )
+    def get(self, request):
+        return Response(CartSerializer(_cart_payload(user=request.user)).data)
+
+
+class CartItemsView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="cart_item_add",
+        summary="Add a variant to the cart",
+        description="Adds `quantity` (default 1) to the variant's line, capped "
+        "by stock and the per-line maximum; the answer's `messages` says when "
+        "it was capped.",
+        request=CartItemAddSerializer,
+        responses={
+            201: CartSerializer,
+            **CART_RESPONSE_ERRORS,
+            409: OpenApiResponse(
+                ErrorSerializer,
+                description="`out_of_stock` or `unavailable` (inactive product).",
+            ),
+        },
+        tags=TAG_CART,
+    )
+    def post(self, request):
+        serializer = CartItemAddSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        cart = services.cart_get_or_create(user=request.user)
+        change = services.cart_line_add(
+            cart=cart,
+            variant_id=serializer.validated_data["variant"],
+            quantity=serializer.validated_data["quantity"],
+        )
+        payload = _cart_payload(user=request.user)
+        if change.message:
+            payload["messages"].insert(0, change.message)
+        return Response(CartSerializer(payload).data, status=status.HTTP_201_CREATED)
+
+
+class CartItemView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="cart_item_update",
+        summary="Change a cart line's quantity",
+        description="Sets the quantity (capped by stock); 0 removes the line. "
+        "A line of another user's cart is not found.",
+        request=CartItemUpdateSerializer,
+        responses={
+            200: CartSerializer,
+            **CART_RESPONSE_ERRORS,
+            409: OpenApiResponse(
+                ErrorSerializer, description="`out_of_stock` or `unavailable`."
+            ),
+        },
+        tags=TAG_CART,
+    )
+    def patch(self, request, line_id: int):
+        line = _cart_line_of_user(user=request.user, line_id=line_id)
+        serializer = CartItemUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        change = services.cart_line_set(
+            cart=line.cart,
+            variant_id=line.variant_id,
+            quantity=serializer.validated_data["quantity"],
+        )
+        payload = _cart_payload(user=request.user)
+        if change.message:
+            payload["messages"].insert(0, change.message)
+        return Response(CartSerializer(payload).data)
+
+    @extend_schema(
+        operation_id="cart_item_remove",
+        summary="Remove a line from the cart",
+        responses={204: None, **error_responses(401, 404)},
+        tags=TAG_CART,
+    )
+    def delete(self, request, line_id: int):
+        line = _cart_line_of_user(user=request.user, line_id=line_id)
+        services.cart_line_remove(cart=line.cart, line_id=line.pk)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+POSTAL_CODE_PARAMETER = OpenApiParameter(
+    "postal_code",
+    OpenApiTypes.STR,
+    OpenApiParameter.QUERY,
+    required=True,
+    description="A 6-digit PIN code, e.g. 560001.",
+)
+
+
+class ServiceabilityView(APIView):
+    permission_classes = [AllowAny]
+    # Public: a stale token sent along must not turn a lookup into a 401.
+    authentication_classes = []
+
+    @extend_schema(
+        operation_id="delivery_serviceability",
+        summary="Whether the shop delivers to a PIN code, and how fast",
+        parameters=[POSTAL_CODE_PARAMETER],
+        responses={200: ServiceabilitySerializer, **error_responses(400)},
+        tags=TAG_DELIVERY,
+    )
+    def get(self, request):
+        query = PostalCodeQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        postal_code = query.validated_data["postal_code"]
+        area = selectors.service_area_get(postal_code=postal_code)
+        return Response(
+            ServiceabilitySerializer(
+                {
+                    "postal_code": postal_code,
+                    "serviceable": area is not None,
+                    "area_name": area.name if area else None,
+                    "promise_minutes": area.promise_minutes if area else None,
+                }
+            ).data
+        )
+
+
+class SlotListView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(
+        operation_id="delivery_slots",
+        summary="Bookable delivery slots for a PIN code",
+        description="Future, open slots with capacity left, soonest first. "
+        "A PIN code the shop does not serve is refused with `not_serviceable`.",
+        parameters=[POSTAL_CODE_PARAMETER],
+        responses={200: SlotListSerializer, **error_responses(400)},
+        tags=TAG_DELIVERY,
+    )
+    def get(self, request):
+        query = PostalCodeQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        postal_code = query.validated_data["postal_code"]
+        if selectors.service_area_get(postal_code=postal_code) is None:
+            raise DomainError(
+                f"Sorry, we do not deliver to {postal_code} yet.",
+                code="not_serviceable",
+            )
+        slots = list(selectors.delivery_slots_bookable()[:SLOTS_LISTED])
+        return Response(
+            SlotListSerializer({"postal_code": postal_code, "slots": slots}).data
+        )
+
+
+IDEMPOTENCY_PARAMETER = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="Any unique string up to 96 characters; a retry with the same "
+    "key answers 200 with the order the first request placed.",
+)
+
+
+def _idempotency_key(request) -> str | None:
+    raw = request.headers.get("Idempotency-Key")
+    if raw is None:
+        return None
+    key = raw.strip()
+    if not key or len(key) > IDEMPOTENCY_KEY_MAX or not key.isprintable():
+        raise DomainError(
+            f"The Idempotency-Key header must be 1 to {IDEMPOTENCY_KEY_MAX} "
+            "printable characters.",
+            code="invalid",
+        )
+    return f"api:{key}"
+
+
+class OrderListView(generics.ListAPIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = OrderSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            # drf-spectacular builds the schema without a signed-in user.
+            return Order.objects.none()
+        return selectors.order_list_for_user(user=self.request.user).prefetch_related(
+            "lines", "history"
+        )
+
+    @extend_schema(
+        operation_id="orders_list",
+        summary="The signed-in user's orders, newest first, with status history",
+        responses={200: OrderSerializer(many=True), **error_responses(400, 401)},
+        tags=TAG_ORDERS,
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        operation_id="orders_place",
+        summary="Place the cart as an order",
+        description="Takes the stock and books the slot in one transaction, "
+        "then awaits payment (`payment_due_at`). With an `Idempotency-Key`, "
+        "a retry answers 200 with the same order instead of a second one.",
+        parameters=[IDEMPOTENCY_PARAMETER],
+        request=OrderPlaceSerializer,
+        responses={
+            201: OrderSerializer,
+            200: OpenApiResponse(
+                OrderSerializer,
+                description="The order an earlier request with this "
+                "Idempotency-Key placed.",
+            ),
+            **error_responses(400, 401, 404, 429),
+            409: OUT_OF_STOCK,
+        },
+        tags=TAG_ORDERS,
+    )
+    def post(self, request):
+        check_rate(
+            request,
+            group="checkout",
+            rate_setting="SHOP_RATE_CHECKOUT",
+            key="user_or_ip",
+        )
+        serializer = OrderPlaceSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        key = _idempotency_key(request)
+        address = selectors.address_get_for_user(
+            user=request.user, address_id=serializer.validated_data["address"]
+        )
+        slot = selectors.delivery_slot_get(slot_id=serializer.validated_data["slot"])
+        placed = services.order_place(
+            user=request.user, address=address, slot=slot, idempotency_key=key
+        )
+        order = _order_of_user(request, placed.number)
+        return Response(
+            OrderSerializer(order).data,
+            status=status.HTTP_201_CREATED if placed.placed_now else status.HTTP_200_OK,
+        )
+
+
+def _order_of_user(request, number: str):
+    order = selectors.order_get_for_user(user=request.user, number=number)
+    if order is None:
+        raise NotFound("That order was not found.")
+    return order
+
+
+class OrderDetailView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="orders_retrieve",
+        summary="One of the user's orders with lines and status history",
+        responses={200: OrderSerializer, **error_responses(401, 404)},
+        tags=TAG_ORDERS,
+    )
+    def get(self, request, number: str):
+        return Response(OrderSerializer(_order_of_user(request, number)).data)
+
+
+class OrderCancelView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="orders_cancel",
+        summary="Cancel an order before it is packed",
+        description="Stock and the slot go back; a paid order is refunded.",
+        request=None,
+        responses={
+            200: OrderSerializer,
+            **error_responses(401, 404),
+            409: OpenApiResponse(
+                ErrorSerializer,
+                description="`not_cancellable`: the order is packed or further.",
+            ),
+        },
+        tags=TAG_ORDERS,
+    )
+    def post(self, request, number: str):
+        order = _order_of_user(request, number)
+        services.order_cancel(order=order, by=request.user)
+        return Response(OrderSerializer(_order_of_user(request, number)).data)
