@@ -82,6 +82,9 @@ def api_exception_handler(exc, context):
         response.data = {"code": "invalid", "detail": detail, "fields": fields}
     else:
         codes = exc.get_codes()
+        if isinstance(codes, dict):
+            # simplejwt's InvalidToken carries its code inside a dict detail.
+            codes = codes.get("code", "error")
         code = codes if isinstance(codes, str) else "error"
         detail = exc.detail
         if isinstance(detail, dict):
