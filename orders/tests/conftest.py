@@ -77,3 +77,98 @@ def placed_order(user, address, slot):
     cart_line_add(cart=cart, variant_id=apples.pk, quantity=2)
     cart_line_add(cart=cart, variant_id=bread.pk, quantity=3)
     return order_place(user=user, address=address, slot=slot)
+
+
+# INVOICING: paid orders with named lines, and reading PDFs back as text.
+
+
+@pytest.fixture
+def paid_order_factory(db):
+    """Return `make(user=None, lines=None)`: a paid order with a succeeded
+    test-card payment; lines are (name, label, price, quantity) tuples."""
+    from django.utils import timezone
+
+    from accounts.tests.factories import UserFactory
+    from orders.models import OrderStatus, Payment
+    from orders.tests.factories import order_with_lines
+
+    default_lines = [
+        ("Amul Taaza Toned Milk", "500 ml", Decimal("27.00"), 2),
+        ("Harvest Gold White Bread", "400 g", Decimal("45.00"), 1),
+        ("Robusta Bananas", "1 kg", Decimal("62.50"), 3),
+    ]
+
+    def make(user=None, lines=None):
+        user = user or UserFactory()
+        pairs = [
+            (
+                ProductVariantFactory(
+                    product__name=name, label=label, price=price, mrp=price
+                ),
+                quantity,
+            )
+            for name, label, price, quantity in (lines or default_lines)
+        ]
+        order = order_with_lines(
+            variants_and_quantities=pairs,
+            user=user,
+            status=OrderStatus.PAID,
+            paid_at=timezone.now(),
+        )
+        Payment.objects.create(
+            order=order,
+            provider=Payment.Provider.OFFLINE,
+            intent_id=f"offline_{order.number}",
+            amount=order.total,
+            currency=order.currency,
+            status=Payment.Status.SUCCEEDED,
+        )
+        return order
+
+    return make
+
+
+@pytest.fixture
+def paid_order(paid_order_factory, user):
+    """The user's paid order: 2 × ₹27.00, 1 × ₹45.00, 3 × ₹62.50, ₹30 delivery: ₹316.50."""
+    return paid_order_factory(user=user)
+
+
+@pytest.fixture
+def pdf_text():
+    """Return `read(pdf_bytes) -> str`: the text that poppler's pdftotext reads."""
+    import subprocess
+
+    def read(data: bytes) -> str:
+        result = subprocess.run(
+            ["pdftotext", "-layout", "-", "-"],
+            input=data,
+            capture_output=True,
+            check=True,
+        )
+        return result.stdout.decode()
+
+    return read
+
+
+@pytest.fixture
+def fill_cart():
+    """Put (variant, quantity) pairs in a user's cart through the service."""
+    from orders.services import cart_get_or_create, cart_line_add
+
+    def fill(user, *pairs):
+        cart = cart_get_or_create(user=user)
+        for variant, quantity in pairs:
+            cart_line_add(cart=cart, variant_id=variant.pk, quantity=quantity)
+        return cart
+
+    return fill
+
+
+@pytest.fixture
+def placed_order(user, address, slot, variant, fill_cart):
+    """An order of 3 × `variant` awaiting payment, placed through the service."""
+    from orders.services import order_place
+
+    fill_cart(user, (variant, 3))
+    return order_place(user=user, address=address, slot=slot)
