@@ -130,7 +130,7 @@ def paid_order_factory(db):
 
 @pytest.fixture
 def paid_order(paid_order_factory, user):
-    """The user's paid order: 2 × ₹27.00, 1 × ₹45.00, 3 × ₹62.50, ₹30 delivery: ₹316.50."""
+    """The user's paid order: 2 × ₹27, 1 × ₹45, 3 × ₹62.50 + ₹30 delivery = ₹316.50."""
     return paid_order_factory(user=user)
 
 
