@@ -1,5 +1,6 @@
 import pytest
 from django.core import mail
+from django.db import transaction
 
 from accounts.exceptions import EmailTaken
 from accounts.models import User
@@ -41,18 +42,16 @@ def test_register_sends_one_verification_email_after_commit(send_emails):
     assert email.status == OutboundEmail.Status.SENT
 
 
-@pytest.mark.django_db
-def test_no_email_is_sent_when_the_transaction_rolls_back(
-    django_capture_on_commit_callbacks,
-):
-    from django.db import transaction
+def _register_then_fail():
+    with transaction.atomic():
+        user_register(email="meera@example.com", name="Meera", password=STRONG_PASSWORD)
+        raise RuntimeError("the caller failed after the service")
 
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            user_register(
-                email="meera@example.com", name="Meera", password=STRONG_PASSWORD
-            )
-            raise RuntimeError("the caller failed after the service")
+
+@pytest.mark.django_db
+def test_no_email_is_sent_when_the_transaction_rolls_back(send_emails):
+    with send_emails() as callbacks, pytest.raises(RuntimeError):
+        _register_then_fail()
 
     assert callbacks == []
     assert mail.outbox == []
