@@ -242,10 +242,9 @@ def cart_merge(*, session_key: str | None, user) -> list[str]:
         merged += 1
     visitor.delete()
     if merged:
-        noun = "item" if merged == 1 else "items"
-        messages.insert(
-            0, f"{merged} {noun} from before you logged in are in your cart."
-        )
+        what = "1 item" if merged == 1 else f"{merged} items"
+        verb = "is" if merged == 1 else "are"
+        messages.insert(0, f"{what} from before you logged in {verb} in your cart.")
     return messages
 
 
@@ -377,7 +376,12 @@ def order_place(*, user, address, slot, idempotency_key: str | None = None) -> O
             code="not_serviceable",
         )
     if slot is None:
-        raise DomainError("Please choose a delivery slot.", code="slot_unavailable")
+        raise NotFound("That delivery slot does not exist.")
+    if not slot.is_active or slot.starts_at <= timezone.now():
+        raise DomainError(
+            "That delivery slot is no longer offered; please choose another.",
+            code="slot_unavailable",
+        )
 
     wanted = {line.variant_id: line.quantity for line in lines}
     variants = variants_lock(variant_ids=wanted)

@@ -67,7 +67,7 @@ def offline_payments(settings):
 
 
 @pytest.fixture
-def placed_order(user, address, slot):
+def payable_order(user, address, slot):
     """An order placed through checkout: 2 × ₹40 and 3 × ₹25, plus delivery."""
     from orders.services import cart_get_or_create, cart_line_add, order_place
 
