@@ -17,23 +17,23 @@ API = "/api/v1/orders/{}/payment/"
 
 
 def test_start_creates_a_payment_intent_for_the_total_in_minor_units(
-    fake_stripe, placed_order, user
+    fake_stripe, payable_order, user
 ):
-    payment = payment_start(order=placed_order, user=user)
+    payment = payment_start(order=payable_order, user=user)
 
-    assert placed_order.total == Decimal("185.00")
+    assert payable_order.total == Decimal("185.00")
     [request] = fake_stripe.requests_to("POST", "/v1/payment_intents")
     assert request["params"] == {
         "amount": "18500",
         "currency": "inr",
         "metadata": {
-            "order_number": placed_order.number,
-            "order_id": str(placed_order.pk),
+            "order_number": payable_order.number,
+            "order_id": str(payable_order.pk),
             "attempt": "1",
         },
         "automatic_payment_methods": {"enabled": "true"},
     }
-    assert request["idempotency_key"] == f"order-{placed_order.pk}-attempt-1"
+    assert request["idempotency_key"] == f"order-{payable_order.pk}-attempt-1"
     intent = fake_stripe.intents[payment.intent_id]
     assert (payment.provider, payment.attempt, payment.status) == (
         Payment.Provider.STRIPE,
@@ -45,11 +45,11 @@ def test_start_creates_a_payment_intent_for_the_total_in_minor_units(
 
 
 def test_start_again_resumes_the_open_attempt_without_calling_stripe(
-    fake_stripe, placed_order, user
+    fake_stripe, payable_order, user
 ):
-    first = payment_start(order=placed_order, user=user)
+    first = payment_start(order=payable_order, user=user)
 
-    again = payment_start(order=placed_order, user=user)
+    again = payment_start(order=payable_order, user=user)
 
     assert again.pk == first.pk
     assert len(fake_stripe.requests_to("POST", "/v1/payment_intents")) == 1
@@ -57,12 +57,12 @@ def test_start_again_resumes_the_open_attempt_without_calling_stripe(
 
 
 def test_start_after_a_failure_opens_the_next_attempt_with_its_own_key(
-    fake_stripe, placed_order, user
+    fake_stripe, payable_order, user
 ):
-    first = payment_start(order=placed_order, user=user)
+    first = payment_start(order=payable_order, user=user)
     Payment.objects.filter(pk=first.pk).update(status=Payment.Status.FAILED)
 
-    second = payment_start(order=placed_order, user=user)
+    second = payment_start(order=payable_order, user=user)
 
     assert second.attempt == 2
     assert second.intent_id != first.intent_id
@@ -71,16 +71,16 @@ def test_start_after_a_failure_opens_the_next_attempt_with_its_own_key(
         for r in fake_stripe.requests_to("POST", "/v1/payment_intents")
     ]
     assert keys == [
-        f"order-{placed_order.pk}-attempt-1",
-        f"order-{placed_order.pk}-attempt-2",
+        f"order-{payable_order.pk}-attempt-1",
+        f"order-{payable_order.pk}-attempt-2",
     ]
 
 
 def test_start_for_another_users_order_is_not_found(
-    fake_stripe, placed_order, other_user
+    fake_stripe, payable_order, other_user
 ):
     with pytest.raises(NotFound):
-        payment_start(order=placed_order, user=other_user)
+        payment_start(order=payable_order, user=other_user)
 
     assert Payment.objects.count() == 0
     assert fake_stripe.requests == []
@@ -114,31 +114,31 @@ def test_start_after_the_payment_window_closed_is_a_conflict(fake_stripe, user):
     assert Payment.objects.count() == 0
 
 
-def test_start_when_stripe_is_down_stores_nothing(fake_stripe, placed_order, user):
+def test_start_when_stripe_is_down_stores_nothing(fake_stripe, payable_order, user):
     # stripe-python tries three times (two retries) on a server error.
     fake_stripe.fail_next = [(500, {"error": {"type": "api_error"}})] * 3
 
     with pytest.raises(PaymentProviderError):
-        payment_start(order=placed_order, user=user)
+        payment_start(order=payable_order, user=user)
 
     assert Payment.objects.count() == 0
     assert len(fake_stripe.requests_to("POST", "/v1/payment_intents")) == 3
 
 
-def test_offline_start_needs_no_stripe(offline_payments, placed_order, user):
-    payment = payment_start(order=placed_order, user=user)
+def test_offline_start_needs_no_stripe(offline_payments, payable_order, user):
+    payment = payment_start(order=payable_order, user=user)
 
     assert payment.provider == Payment.Provider.OFFLINE
     assert payment.intent_id.startswith("offline_pi_")
     assert payment.client_secret == ""
-    assert payment.amount == placed_order.total
+    assert payment.amount == payable_order.total
 
 
 # API
 
 
-def test_api_returns_what_stripe_js_needs(fake_stripe, auth_api_client, placed_order):
-    response = auth_api_client.post(API.format(placed_order.number))
+def test_api_returns_what_stripe_js_needs(fake_stripe, auth_api_client, payable_order):
+    response = auth_api_client.post(API.format(payable_order.number))
 
     assert response.status_code == 200
     payment = Payment.objects.get()
@@ -151,22 +151,24 @@ def test_api_returns_what_stripe_js_needs(fake_stripe, auth_api_client, placed_o
         "currency": "INR",
         "client_secret": payment.client_secret,
         "publishable_key": "pk_test_fake",
-        "payment_url": f"http://testserver/orders/{placed_order.number}/pay/",
-        "return_url": f"http://testserver/orders/{placed_order.number}/",
+        "payment_url": f"http://testserver/orders/{payable_order.number}/pay/",
+        "return_url": f"http://testserver/orders/{payable_order.number}/",
     }
 
 
 def test_api_offline_points_at_the_test_card_page(
-    offline_payments, auth_api_client, placed_order
+    offline_payments, auth_api_client, payable_order
 ):
-    response = auth_api_client.post(API.format(placed_order.number))
+    response = auth_api_client.post(API.format(payable_order.number))
 
     body = response.json()
     assert response.status_code == 200
     assert body["provider"] == "offline"
     assert body["client_secret"] is None
     assert body["publishable_key"] is None
-    assert body["payment_url"] == f"http://testserver/orders/{placed_order.number}/pay/"
+    assert (
+        body["payment_url"] == f"http://testserver/orders/{payable_order.number}/pay/"
+    )
 
 
 def test_api_for_another_users_order_is_404(fake_stripe, api_client, other_user, user):
@@ -199,17 +201,17 @@ def test_api_for_a_paid_order_is_409(fake_stripe, auth_api_client, user):
     assert Payment.objects.count() == 0
 
 
-def test_api_without_a_token_is_401(fake_stripe, api_client, placed_order):
-    response = api_client.post(API.format(placed_order.number))
+def test_api_without_a_token_is_401(fake_stripe, api_client, payable_order):
+    response = api_client.post(API.format(payable_order.number))
 
     assert response.status_code == 401
     assert Payment.objects.count() == 0
 
 
-def test_api_when_stripe_is_down_is_503(fake_stripe, auth_api_client, placed_order):
+def test_api_when_stripe_is_down_is_503(fake_stripe, auth_api_client, payable_order):
     fake_stripe.fail_next = [(500, {"error": {"type": "api_error"}})] * 3
 
-    response = auth_api_client.post(API.format(placed_order.number))
+    response = auth_api_client.post(API.format(payable_order.number))
 
     assert response.status_code == 503
     assert response.json()["code"] == "payment_provider_unavailable"
@@ -220,18 +222,16 @@ def test_api_when_stripe_is_down_is_503(fake_stripe, auth_api_client, placed_ord
 
 
 def test_page_with_stripe_hands_the_payment_element_its_keys(
-    fake_stripe, user_client, placed_order
+    fake_stripe, user_client, payable_order
 ):
-    response = user_client.get(f"/orders/{placed_order.number}/pay/")
+    response = user_client.get(f"/orders/{payable_order.number}/pay/")
 
     payment = Payment.objects.get()
     html = response.content.decode()
     assert response.status_code == 200
     assert f'data-client-secret="{payment.client_secret}"' in html
     assert 'data-publishable-key="pk_test_fake"' in html
-    assert (
-        f'data-return-url="http://testserver/orders/{placed_order.number}/"' in html
-    )
+    assert f'data-return-url="http://testserver/orders/{payable_order.number}/"' in html
     assert '<script src="https://js.stripe.com/v3/" defer></script>' in html
     assert "/static/js/payment.js" in html
     # The Content-Security-Policy forbids inline scripts: every script has a src.
@@ -240,14 +240,15 @@ def test_page_with_stripe_hands_the_payment_element_its_keys(
 
 
 def test_page_after_a_failure_says_why_and_offers_a_new_attempt(
-    fake_stripe, user_client, placed_order, user
+    fake_stripe, user_client, payable_order, user
 ):
-    first = payment_start(order=placed_order, user=user)
+    first = payment_start(order=payable_order, user=user)
     Payment.objects.filter(pk=first.pk).update(
-        status=Payment.Status.FAILED, failure_message="Your card has insufficient funds."
+        status=Payment.Status.FAILED,
+        failure_message="Your card has insufficient funds.",
     )
 
-    response = user_client.get(f"/orders/{placed_order.number}/pay/")
+    response = user_client.get(f"/orders/{payable_order.number}/pay/")
 
     second = Payment.objects.get(attempt=2)
     html = response.content.decode()
@@ -256,9 +257,9 @@ def test_page_after_a_failure_says_why_and_offers_a_new_attempt(
 
 
 def test_page_offline_shows_the_test_cards_and_banner(
-    offline_payments, user_client, placed_order
+    offline_payments, user_client, payable_order
 ):
-    response = user_client.get(f"/orders/{placed_order.number}/pay/")
+    response = user_client.get(f"/orders/{payable_order.number}/pay/")
 
     html = response.content.decode()
     assert response.status_code == 200
@@ -269,9 +270,7 @@ def test_page_offline_shows_the_test_cards_and_banner(
     assert "js.stripe.com" not in html
 
 
-def test_page_for_a_paid_order_goes_back_to_the_order(
-    fake_stripe, user_client, user
-):
+def test_page_for_a_paid_order_goes_back_to_the_order(fake_stripe, user_client, user):
     order = OrderFactory(user=user, status=OrderStatus.PAID)
 
     response = user_client.get(f"/orders/{order.number}/pay/")
@@ -291,8 +290,8 @@ def test_page_for_another_users_order_is_404(fake_stripe, client, other_user, us
     assert Payment.objects.count() == 0
 
 
-def test_page_asks_a_visitor_to_log_in(fake_stripe, client, placed_order):
-    response = client.get(f"/orders/{placed_order.number}/pay/")
+def test_page_asks_a_visitor_to_log_in(fake_stripe, client, payable_order):
+    response = client.get(f"/orders/{payable_order.number}/pay/")
 
     assert response.status_code == 302
     assert response.url.startswith("/account/login/")

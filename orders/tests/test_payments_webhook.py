@@ -43,9 +43,9 @@ def paid_history(order):
 
 
 def test_succeeded_event_pays_the_order_and_requests_one_invoice(
-    client, fake_stripe, placed_order, user, django_capture_on_commit_callbacks
+    client, fake_stripe, payable_order, user, django_capture_on_commit_callbacks
 ):
-    payment = payment_start(order=placed_order, user=user)
+    payment = payment_start(order=payable_order, user=user)
     fake_stripe.intent_succeed(payment.intent_id)
     event = fake_stripe.event("payment_intent.succeeded", payment.intent_id)
 
@@ -54,30 +54,30 @@ def test_succeeded_event_pays_the_order_and_requests_one_invoice(
 
     assert response.status_code == 200
     assert response.json() == {"received": True, "duplicate": False}
-    placed_order.refresh_from_db()
+    payable_order.refresh_from_db()
     payment.refresh_from_db()
-    assert placed_order.status == OrderStatus.PAID
-    assert placed_order.paid_at is not None
+    assert payable_order.status == OrderStatus.PAID
+    assert payable_order.paid_at is not None
     assert payment.status == Payment.Status.SUCCEEDED
-    assert paid_history(placed_order).count() == 1
+    assert paid_history(payable_order).count() == 1
     stored = StripeEvent.objects.get()
     assert (stored.event_id, stored.type) == (event["id"], "payment_intent.succeeded")
     assert stored.processed_at is not None
     # The invoice task ran after the commit: one invoice, one confirmation.
     assert len(callbacks) >= 1
-    assert Invoice.objects.filter(order=placed_order, kind="invoice").count() == 1
+    assert Invoice.objects.filter(order=payable_order, kind="invoice").count() == 1
     assert (
         OutboundEmail.objects.filter(
-            key=f"order-confirmation:{placed_order.pk}"
+            key=f"order-confirmation:{payable_order.pk}"
         ).count()
         == 1
     )
 
 
 def test_the_invoice_is_requested_only_after_the_commit(
-    client, fake_stripe, placed_order, user, django_capture_on_commit_callbacks
+    client, fake_stripe, payable_order, user, django_capture_on_commit_callbacks
 ):
-    payment = payment_start(order=placed_order, user=user)
+    payment = payment_start(order=payable_order, user=user)
     fake_stripe.intent_succeed(payment.intent_id)
     event = fake_stripe.event("payment_intent.succeeded", payment.intent_id)
 
@@ -90,9 +90,9 @@ def test_the_invoice_is_requested_only_after_the_commit(
 
 
 def test_the_same_event_twice_changes_nothing_the_second_time(
-    post_event, fake_stripe, placed_order, user
+    post_event, fake_stripe, payable_order, user
 ):
-    payment = payment_start(order=placed_order, user=user)
+    payment = payment_start(order=payable_order, user=user)
     fake_stripe.intent_succeed(payment.intent_id)
     event = fake_stripe.event("payment_intent.succeeded", payment.intent_id)
     post_event(event)
@@ -102,14 +102,14 @@ def test_the_same_event_twice_changes_nothing_the_second_time(
     assert response.status_code == 200
     assert response.json() == {"received": True, "duplicate": True}
     assert StripeEvent.objects.count() == 1
-    assert paid_history(placed_order).count() == 1
+    assert paid_history(payable_order).count() == 1
     assert Invoice.objects.count() == 1
 
 
 def test_a_second_succeeded_event_for_the_same_intent_changes_nothing(
-    post_event, fake_stripe, placed_order, user
+    post_event, fake_stripe, payable_order, user
 ):
-    payment = payment_start(order=placed_order, user=user)
+    payment = payment_start(order=payable_order, user=user)
     fake_stripe.intent_succeed(payment.intent_id)
     post_event(fake_stripe.event("payment_intent.succeeded", payment.intent_id))
 
@@ -119,15 +119,15 @@ def test_a_second_succeeded_event_for_the_same_intent_changes_nothing(
 
     assert response.json() == {"received": True, "duplicate": False}
     assert StripeEvent.objects.count() == 2
-    assert paid_history(placed_order).count() == 1
+    assert paid_history(payable_order).count() == 1
     assert Invoice.objects.count() == 1
     assert Refund.objects.count() == 0
 
 
 def test_a_failure_arriving_after_success_is_ignored(
-    post_event, fake_stripe, placed_order, user
+    post_event, fake_stripe, payable_order, user
 ):
-    payment = payment_start(order=placed_order, user=user)
+    payment = payment_start(order=payable_order, user=user)
     failed = fake_stripe.event("payment_intent.payment_failed", payment.intent_id) | {
         "data": {"object": fake_stripe.intent_fail(payment.intent_id)}
     }
@@ -138,56 +138,56 @@ def test_a_failure_arriving_after_success_is_ignored(
 
     assert response.status_code == 200
     payment.refresh_from_db()
-    placed_order.refresh_from_db()
+    payable_order.refresh_from_db()
     assert payment.status == Payment.Status.SUCCEEDED
     assert payment.failure_message == ""
-    assert placed_order.status == OrderStatus.PAID
+    assert payable_order.status == OrderStatus.PAID
 
 
 def test_failed_event_records_stripes_message_and_the_shopper_can_retry(
-    post_event, fake_stripe, placed_order, user
+    post_event, fake_stripe, payable_order, user
 ):
-    first = payment_start(order=placed_order, user=user)
+    first = payment_start(order=payable_order, user=user)
     fake_stripe.intent_fail(first.intent_id, message="Your card has expired.")
 
     post_event(fake_stripe.event("payment_intent.payment_failed", first.intent_id))
 
     first.refresh_from_db()
-    placed_order.refresh_from_db()
+    payable_order.refresh_from_db()
     assert first.status == Payment.Status.FAILED
     assert first.failure_message == "Your card has expired."
-    assert placed_order.status == OrderStatus.PENDING_PAYMENT
+    assert payable_order.status == OrderStatus.PENDING_PAYMENT
     # The retry is a new attempt with its own PaymentIntent, and it pays.
-    second = payment_start(order=placed_order, user=user)
+    second = payment_start(order=payable_order, user=user)
     assert second.attempt == 2
     fake_stripe.intent_succeed(second.intent_id)
     post_event(fake_stripe.event("payment_intent.succeeded", second.intent_id))
-    placed_order.refresh_from_db()
+    payable_order.refresh_from_db()
     second.refresh_from_db()
-    assert placed_order.status == OrderStatus.PAID
+    assert payable_order.status == OrderStatus.PAID
     assert second.status == Payment.Status.SUCCEEDED
-    assert paid_history(placed_order).count() == 1
+    assert paid_history(payable_order).count() == 1
 
 
 def test_the_same_intent_succeeding_after_a_decline_pays_the_order(
-    post_event, fake_stripe, placed_order, user
+    post_event, fake_stripe, payable_order, user
 ):
     # The Payment Element lets the shopper try another card on the same intent.
-    payment = payment_start(order=placed_order, user=user)
+    payment = payment_start(order=payable_order, user=user)
     fake_stripe.intent_fail(payment.intent_id)
     post_event(fake_stripe.event("payment_intent.payment_failed", payment.intent_id))
     fake_stripe.intent_succeed(payment.intent_id)
 
     post_event(fake_stripe.event("payment_intent.succeeded", payment.intent_id))
 
-    placed_order.refresh_from_db()
-    assert placed_order.status == OrderStatus.PAID
+    payable_order.refresh_from_db()
+    assert payable_order.status == OrderStatus.PAID
 
 
 def test_an_amount_that_does_not_match_does_not_pay(
-    post_event, fake_stripe, placed_order, user
+    post_event, fake_stripe, payable_order, user
 ):
-    payment = payment_start(order=placed_order, user=user)
+    payment = payment_start(order=payable_order, user=user)
     fake_stripe.intent_succeed(payment.intent_id, amount=100)
 
     response = post_event(
@@ -196,36 +196,36 @@ def test_an_amount_that_does_not_match_does_not_pay(
 
     assert response.status_code == 200
     payment.refresh_from_db()
-    placed_order.refresh_from_db()
-    assert placed_order.status == OrderStatus.PENDING_PAYMENT
+    payable_order.refresh_from_db()
+    assert payable_order.status == OrderStatus.PENDING_PAYMENT
     assert payment.status == Payment.Status.FAILED
     assert payment.failure_message == (
         "Amount mismatch: Stripe reported 100 inr, the order is 18500 inr "
         "(minor units)."
     )
-    assert paid_history(placed_order).count() == 0
+    assert paid_history(payable_order).count() == 0
     assert Invoice.objects.count() == 0
 
 
 def test_a_currency_that_does_not_match_does_not_pay(
-    post_event, fake_stripe, placed_order, user
+    post_event, fake_stripe, payable_order, user
 ):
-    payment = payment_start(order=placed_order, user=user)
+    payment = payment_start(order=payable_order, user=user)
     event = fake_stripe.event("payment_intent.succeeded", payment.intent_id)
     event["data"]["object"].update(status="succeeded", currency="usd")
 
     post_event(event)
 
     payment.refresh_from_db()
-    placed_order.refresh_from_db()
-    assert placed_order.status == OrderStatus.PENDING_PAYMENT
+    payable_order.refresh_from_db()
+    assert payable_order.status == OrderStatus.PENDING_PAYMENT
     assert payment.status == Payment.Status.FAILED
 
 
 def test_an_event_for_an_unknown_intent_is_acknowledged_and_changes_nothing(
-    post_event, fake_stripe, placed_order, user
+    post_event, fake_stripe, payable_order, user
 ):
-    payment = payment_start(order=placed_order, user=user)
+    payment = payment_start(order=payable_order, user=user)
     event = fake_stripe.event("payment_intent.succeeded", payment.intent_id)
     event["data"]["object"]["id"] = "pi_somebody_else"
 
@@ -233,15 +233,15 @@ def test_an_event_for_an_unknown_intent_is_acknowledged_and_changes_nothing(
 
     assert response.status_code == 200
     payment.refresh_from_db()
-    placed_order.refresh_from_db()
+    payable_order.refresh_from_db()
     assert payment.status == Payment.Status.CREATED
-    assert placed_order.status == OrderStatus.PENDING_PAYMENT
+    assert payable_order.status == OrderStatus.PENDING_PAYMENT
 
 
 def test_an_unknown_event_type_is_acknowledged_and_ignored(
-    post_event, fake_stripe, placed_order, user
+    post_event, fake_stripe, payable_order, user
 ):
-    payment = payment_start(order=placed_order, user=user)
+    payment = payment_start(order=payable_order, user=user)
     event = fake_stripe.event("customer.created", payment.intent_id)
 
     response = post_event(event)
@@ -264,32 +264,32 @@ def _refused(response, order, payment):
 
 
 def test_a_forged_signature_is_refused_and_nothing_is_stored(
-    client, fake_stripe, placed_order, user
+    client, fake_stripe, payable_order, user
 ):
-    payment = payment_start(order=placed_order, user=user)
+    payment = payment_start(order=payable_order, user=user)
     fake_stripe.intent_succeed(payment.intent_id)
     event = fake_stripe.event("payment_intent.succeeded", payment.intent_id)
 
     response = webhook_deliver(client, event, secret="whsec_not_the_shops")
 
-    _refused(response, placed_order, payment)
+    _refused(response, payable_order, payment)
 
 
-def test_a_stale_signature_is_refused(client, fake_stripe, placed_order, user):
-    payment = payment_start(order=placed_order, user=user)
+def test_a_stale_signature_is_refused(client, fake_stripe, payable_order, user):
+    payment = payment_start(order=payable_order, user=user)
     fake_stripe.intent_succeed(payment.intent_id)
     event = fake_stripe.event("payment_intent.succeeded", payment.intent_id)
 
     # stripe-python accepts five minutes of clock difference, no more.
     response = deliver(client, event, timestamp=int(time.time()) - 600)
 
-    _refused(response, placed_order, payment)
+    _refused(response, payable_order, payment)
 
 
 def test_a_body_changed_after_signing_is_refused(
-    client, fake_stripe, placed_order, user
+    client, fake_stripe, payable_order, user
 ):
-    payment = payment_start(order=placed_order, user=user)
+    payment = payment_start(order=payable_order, user=user)
     fake_stripe.intent_succeed(payment.intent_id)
     event = fake_stripe.event("payment_intent.succeeded", payment.intent_id)
     header = signature_header(json.dumps(event).encode(), SECRET)
@@ -297,20 +297,20 @@ def test_a_body_changed_after_signing_is_refused(
 
     response = deliver(client, event, header=header)
 
-    _refused(response, placed_order, payment)
+    _refused(response, payable_order, payment)
 
 
 @pytest.mark.parametrize("header", ["", "t=abc", "v1=deadbeef", "garbage"])
 def test_a_missing_or_malformed_signature_is_refused(
-    client, fake_stripe, placed_order, user, header
+    client, fake_stripe, payable_order, user, header
 ):
-    payment = payment_start(order=placed_order, user=user)
+    payment = payment_start(order=payable_order, user=user)
     fake_stripe.intent_succeed(payment.intent_id)
     event = fake_stripe.event("payment_intent.succeeded", payment.intent_id)
 
     response = deliver(client, event, header=header)
 
-    _refused(response, placed_order, payment)
+    _refused(response, payable_order, payment)
 
 
 def test_a_signed_body_that_is_not_json_is_refused(client, fake_stripe):
@@ -337,10 +337,10 @@ def test_a_signed_event_without_an_id_is_refused(client, fake_stripe):
 
 
 def test_without_a_webhook_secret_every_delivery_is_refused(
-    client, fake_stripe, settings, placed_order, user
+    client, fake_stripe, settings, payable_order, user
 ):
     settings.STRIPE_WEBHOOK_SECRET = ""
-    payment = payment_start(order=placed_order, user=user)
+    payment = payment_start(order=payable_order, user=user)
     fake_stripe.intent_succeed(payment.intent_id)
     event = fake_stripe.event("payment_intent.succeeded", payment.intent_id)
 
@@ -349,8 +349,8 @@ def test_without_a_webhook_secret_every_delivery_is_refused(
     assert response.status_code == 503
     assert response.json()["code"] == "webhook_not_configured"
     assert StripeEvent.objects.count() == 0
-    placed_order.refresh_from_db()
-    assert placed_order.status == OrderStatus.PENDING_PAYMENT
+    payable_order.refresh_from_db()
+    assert payable_order.status == OrderStatus.PENDING_PAYMENT
 
 
 def test_the_webhook_answers_only_post(client, fake_stripe):
@@ -360,12 +360,12 @@ def test_the_webhook_answers_only_post(client, fake_stripe):
 
 
 def test_a_payment_for_a_cancelled_order_is_refunded_automatically(
-    post_event, fake_stripe, placed_order, user
+    post_event, fake_stripe, payable_order, user
 ):
     from orders.services import order_cancel
 
-    payment = payment_start(order=placed_order, user=user)
-    order_cancel(order=placed_order, by=user)
+    payment = payment_start(order=payable_order, user=user)
+    order_cancel(order=payable_order, by=user)
     fake_stripe.intent_succeed(payment.intent_id)
 
     response = post_event(
@@ -373,15 +373,15 @@ def test_a_payment_for_a_cancelled_order_is_refunded_automatically(
     )
 
     assert response.status_code == 200
-    placed_order.refresh_from_db()
+    payable_order.refresh_from_db()
     payment.refresh_from_db()
-    assert placed_order.status == OrderStatus.CANCELLED
-    assert placed_order.refunded_amount == 0
+    assert payable_order.status == OrderStatus.CANCELLED
+    assert payable_order.refunded_amount == 0
     assert payment.status == Payment.Status.CANCELED
     refund = Refund.objects.get()
     assert (refund.payment_id, refund.amount, refund.status) == (
         payment.pk,
-        placed_order.total,
+        payable_order.total,
         Refund.Status.SUCCEEDED,
     )
     [request] = fake_stripe.requests_to("POST", "/v1/refunds")
@@ -389,17 +389,17 @@ def test_a_payment_for_a_cancelled_order_is_refunded_automatically(
     assert request["params"]["amount"] == "18500"
     assert request["idempotency_key"] == f"refund-{refund.pk}"
     assert refund.refund_id in fake_stripe.refunds
-    assert paid_history(placed_order).count() == 0
+    assert paid_history(payable_order).count() == 0
     assert Invoice.objects.count() == 0
 
 
 def test_a_second_payment_for_a_paid_order_is_refunded_and_the_first_kept(
-    post_event, fake_stripe, placed_order, user
+    post_event, fake_stripe, payable_order, user
 ):
-    first = payment_start(order=placed_order, user=user)
+    first = payment_start(order=payable_order, user=user)
     fake_stripe.intent_fail(first.intent_id)
     post_event(fake_stripe.event("payment_intent.payment_failed", first.intent_id))
-    second = payment_start(order=placed_order, user=user)
+    second = payment_start(order=payable_order, user=user)
     fake_stripe.intent_succeed(second.intent_id)
     post_event(fake_stripe.event("payment_intent.succeeded", second.intent_id))
     # The first intent is paid late, from a tab left open.
@@ -409,23 +409,23 @@ def test_a_second_payment_for_a_paid_order_is_refunded_and_the_first_kept(
     # Stripe then reports the refund of that charge; the order stays paid.
     post_event(fake_stripe.event("charge.refunded", first.intent_id))
 
-    placed_order.refresh_from_db()
+    payable_order.refresh_from_db()
     first.refresh_from_db()
     second.refresh_from_db()
-    assert placed_order.status == OrderStatus.PAID
-    assert placed_order.refunded_amount == 0
+    assert payable_order.status == OrderStatus.PAID
+    assert payable_order.refunded_amount == 0
     assert (first.status, second.status) == (
         Payment.Status.CANCELED,
         Payment.Status.SUCCEEDED,
     )
     assert list(Refund.objects.values_list("payment_id", flat=True)) == [first.pk]
-    assert paid_history(placed_order).count() == 1
+    assert paid_history(payable_order).count() == 1
 
 
 def test_charge_refunded_in_the_dashboard_refunds_the_order(
-    post_event, fake_stripe, placed_order, user
+    post_event, fake_stripe, payable_order, user
 ):
-    payment = payment_start(order=placed_order, user=user)
+    payment = payment_start(order=payable_order, user=user)
     fake_stripe.intent_succeed(payment.intent_id)
     post_event(fake_stripe.event("payment_intent.succeeded", payment.intent_id))
     # Someone refunds the whole charge in Stripe's dashboard.
@@ -438,18 +438,18 @@ def test_charge_refunded_in_the_dashboard_refunds_the_order(
     post_event(event)
     post_event(event)
 
-    placed_order.refresh_from_db()
-    assert placed_order.status == OrderStatus.REFUNDED
-    assert placed_order.refunded_amount == placed_order.total
+    payable_order.refresh_from_db()
+    assert payable_order.status == OrderStatus.REFUNDED
+    assert payable_order.refunded_amount == payable_order.total
     refund = Refund.objects.get()
     assert (refund.amount, refund.refund_id, refund.status) == (
-        placed_order.total,
+        payable_order.total,
         None,
         Refund.Status.SUCCEEDED,
     )
     assert (
         OrderStatusChange.objects.filter(
-            order=placed_order, to_status=OrderStatus.REFUNDED
+            order=payable_order, to_status=OrderStatus.REFUNDED
         ).count()
         == 1
     )
@@ -457,15 +457,15 @@ def test_charge_refunded_in_the_dashboard_refunds_the_order(
 
 
 def test_charge_refunded_for_a_payment_that_never_paid_changes_nothing(
-    post_event, fake_stripe, placed_order, user
+    post_event, fake_stripe, payable_order, user
 ):
-    payment = payment_start(order=placed_order, user=user)
+    payment = payment_start(order=payable_order, user=user)
     fake_stripe.intent_succeed(payment.intent_id)
     event = fake_stripe.event("charge.refunded", payment.intent_id)
 
     response = post_event(event)
 
     assert response.status_code == 200
-    placed_order.refresh_from_db()
-    assert placed_order.status == OrderStatus.PENDING_PAYMENT
+    payable_order.refresh_from_db()
+    assert payable_order.status == OrderStatus.PENDING_PAYMENT
     assert Refund.objects.count() == 0
