@@ -33,6 +33,7 @@ from orders.forms import (
     PostalCodeForm,
 )
 from orders.models import Cart
+from orders.payments.services import payment_status_refresh
 from orders.selectors import SESSION_CART_KEY, SESSION_POSTAL_CODE_KEY
 from shop.errors import DomainError
 from shop.ratelimit import check_rate
@@ -320,6 +321,8 @@ def _order_or_404(request, number: str):
 def order_detail(request, number: str):
     """One order: status timeline, lines, totals, address, and what can be done."""
     order = _order_or_404(request, number)
+    # Back from Stripe, the webhook may still be on its way: ask Stripe.
+    order = payment_status_refresh(order=order)
     return render(
         request,
         "orders/order_detail.html",
