@@ -164,7 +164,6 @@ def cart_line_remove(*, cart: Cart, line_id: int) -> None:
         raise NotFound("That cart line was not found.")
 
 
-@transaction.atomic
 def cart_clean(*, lines: list[CartLine]) -> tuple[list[CartLine], list[str]]:
     """Drop unsellable lines and cap quantities by stock; return lines and messages.
 
@@ -189,10 +188,11 @@ def cart_clean(*, lines: list[CartLine]) -> tuple[list[CartLine], list[str]]:
             capped.append(line)
             messages.append(f"Only {limit} of {name} can be bought now; we updated it.")
         kept.append(line)
-    if gone:
-        CartLine.objects.filter(pk__in=gone).delete()
-    if capped:
-        CartLine.objects.bulk_update(capped, ["quantity"])
+    # Most carts need no change: no transaction, no query.
+    if gone or capped:
+        with transaction.atomic():
+            CartLine.objects.filter(pk__in=gone).delete()
+            CartLine.objects.bulk_update(capped, ["quantity"])
     return kept, messages
 
 

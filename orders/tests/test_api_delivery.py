@@ -1,0 +1,68 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from orders.tests.factories import DeliverySlotFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_serviceability_of_a_served_pin_code(api_client, area):
+    response = api_client.get("/api/v1/delivery/serviceability/?postal_code=560 001")
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "postal_code": "560001",
+        "serviceable": True,
+        "area_name": "MG Road",
+        "promise_minutes": 15,
+    }
+
+
+def test_serviceability_of_an_unserved_pin_code(api_client, area):
+    response = api_client.get("/api/v1/delivery/serviceability/?postal_code=110001")
+
+    assert response.status_code == 200
+    assert response.json()["serviceable"] is False
+    assert response.json()["promise_minutes"] is None
+
+
+@pytest.mark.parametrize(
+    "query", ["", "?postal_code=", "?postal_code=abc", "?postal_code=0123456"]
+)
+def test_serviceability_refuses_a_malformed_pin_code(api_client, query):
+    response = api_client.get(f"/api/v1/delivery/serviceability/{query}")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+    assert "postal_code" in response.json()["fields"]
+
+
+def test_serviceability_ignores_a_stale_token(api_client, area):
+    api_client.credentials(HTTP_AUTHORIZATION="Bearer not-a-token")
+
+    response = api_client.get("/api/v1/delivery/serviceability/?postal_code=560001")
+
+    assert response.status_code == 200
+
+
+def test_slots_lists_only_bookable_slots_with_what_is_left(api_client, area):
+    open_slot = DeliverySlotFactory(capacity=5, booked=2)
+    DeliverySlotFactory(capacity=5, booked=5)
+    DeliverySlotFactory(is_active=False)
+    DeliverySlotFactory(starts_at=timezone.now() - timedelta(minutes=5))
+
+    response = api_client.get("/api/v1/delivery/slots/?postal_code=560001")
+
+    body = response.json()
+    assert response.status_code == 200
+    assert body["postal_code"] == "560001"
+    assert [(s["id"], s["remaining"]) for s in body["slots"]] == [(open_slot.pk, 3)]
+
+
+def test_slots_refuse_an_unserved_pin_code(api_client, area, slot):
+    response = api_client.get("/api/v1/delivery/slots/?postal_code=110001")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "not_serviceable"

@@ -1,0 +1,190 @@
+import re
+
+import pytest
+
+from accounts.models import Address
+from accounts.tests.factories import AddressFactory
+from catalog.models import ProductVariant
+from orders.models import CartLine, DeliverySlot, Order
+
+pytestmark = pytest.mark.django_db
+
+
+def _token(response) -> str:
+    return re.search(r'name="token" value="([^"]+)"', response.content.decode())[1]
+
+
+def test_checkout_needs_a_login(client):
+    response = client.get("/checkout/")
+
+    assert response.status_code == 302
+    assert response.url.startswith("/account/login/?next=/checkout/")
+
+
+def test_checkout_with_an_empty_cart_goes_back_to_the_cart(user_client):
+    response = user_client.get("/checkout/")
+
+    assert response.status_code == 302
+    assert response.url == "/cart/"
+
+
+def test_checkout_page_offers_addresses_slots_and_the_bill(
+    user_client, user, address, slot, variant, fill_cart
+):
+    far = AddressFactory(user=user, postal_code="110001", label="Parents")
+    fill_cart(user, (variant, 2))
+
+    response = user_client.get("/checkout/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'name="address" value="{address.pk}" form="checkout-form" checked' in html
+    assert f'name="address" value="{far.pk}" form="checkout-form"  disabled' in html
+    assert "We do not deliver to 110001 yet" in html
+    assert f'name="slot" value="{slot.pk}" form="checkout-form" checked' in html
+    assert "Place order · ₹110.00" in html
+    assert len(_token(response)) >= 16
+
+
+def test_placing_redirects_to_payment(
+    user_client, user, address, slot, variant, fill_cart
+):
+    fill_cart(user, (variant, 2))
+    token = _token(user_client.get("/checkout/"))
+
+    response = user_client.post(
+        "/checkout/", {"address": address.pk, "slot": slot.pk, "token": token}
+    )
+
+    order = Order.objects.get()
+    assert response.status_code == 302
+    assert response.url == f"/orders/{order.number}/pay/"
+    assert ProductVariant.objects.get(pk=variant.pk).stock == 8
+
+
+def test_a_double_click_places_one_order(
+    user_client, user, address, slot, variant, fill_cart
+):
+    fill_cart(user, (variant, 2))
+    token = _token(user_client.get("/checkout/"))
+    form = {"address": address.pk, "slot": slot.pk, "token": token}
+
+    first = user_client.post("/checkout/", form)
+    second = user_client.post("/checkout/", form)
+
+    assert first.url == second.url
+    assert Order.objects.count() == 1
+    assert ProductVariant.objects.get(pk=variant.pk).stock == 8
+    assert DeliverySlot.objects.get(pk=slot.pk).booked == 1
+
+
+def test_out_of_stock_shows_what_is_left_and_takes_nothing(
+    user_client, user, address, slot, variant, fill_cart
+):
+    fill_cart(user, (variant, 4))
+    token = _token(user_client.get("/checkout/"))
+    ProductVariant.objects.filter(pk=variant.pk).update(stock=1)
+
+    response = user_client.post(
+        "/checkout/", {"address": address.pk, "slot": slot.pk, "token": token}
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "Not enough stock" in html
+    assert f"<td>{variant.product.name} (500 g)</td><td>4</td><td>1</td>" in html
+    assert not Order.objects.exists()
+    assert ProductVariant.objects.get(pk=variant.pk).stock == 1
+    # The page shown again caps the cart to what is left, and says so.
+    assert "Only 1 of" in html
+    assert CartLine.objects.get().quantity == 1
+
+
+def test_another_users_address_is_404(
+    user_client, user, other_user, area, slot, variant, fill_cart
+):
+    theirs = AddressFactory(user=other_user)
+    fill_cart(user, (variant, 1))
+
+    response = user_client.post(
+        "/checkout/", {"address": theirs.pk, "slot": slot.pk, "token": "t" * 32}
+    )
+
+    assert response.status_code == 404
+    assert not Order.objects.exists()
+
+
+def test_unserviceable_address_is_refused(
+    user_client, user, area, slot, variant, fill_cart
+):
+    far = AddressFactory(user=user, postal_code="110001")
+    fill_cart(user, (variant, 1))
+
+    response = user_client.post(
+        "/checkout/", {"address": far.pk, "slot": slot.pk, "token": "t" * 32}
+    )
+
+    assert response.status_code == 400
+    assert "do not deliver to 110001" in response.content.decode()
+    assert not Order.objects.exists()
+
+
+def test_missing_choices_are_400(user_client, user, variant, fill_cart):
+    fill_cart(user, (variant, 1))
+
+    response = user_client.post("/checkout/", {"token": "t" * 32})
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Please choose a delivery address." in html
+    assert "Please choose a delivery slot." in html
+
+
+def test_checkout_is_rate_limited(
+    user_client, settings, user, address, slot, variant, fill_cart
+):
+    settings.SHOP_RATE_CHECKOUT = "1/m"
+    fill_cart(user, (variant, 1))
+    form = {"address": address.pk, "slot": slot.pk, "token": "t" * 32}
+
+    user_client.post("/checkout/", form)
+    response = user_client.post("/checkout/", form)
+
+    assert response.status_code == 429
+
+
+def test_adding_an_address_from_checkout_uses_the_address_book(
+    user_client, user, area, variant, fill_cart
+):
+    fill_cart(user, (variant, 1))
+
+    response = user_client.post(
+        "/checkout/address/",
+        {
+            "new-label": "Office",
+            "new-name": "Asha Rao",
+            "new-phone": "98765 43210",
+            "new-line1": "1 Brigade Road",
+            "new-city": "Bengaluru",
+            "new-state": "Karnataka",
+            "new-postal_code": "560001",
+        },
+    )
+
+    address = Address.objects.get(user=user)
+    assert response.status_code == 302
+    assert response.url == f"/checkout/?address={address.pk}"
+    assert address.phone == "+919876543210"
+    assert address.is_default is True
+
+
+def test_a_bad_new_address_is_400_and_not_stored(user_client, user, variant, fill_cart):
+    fill_cart(user, (variant, 1))
+
+    response = user_client.post(
+        "/checkout/address/", {"new-name": "A", "new-postal_code": "12"}
+    )
+
+    assert response.status_code == 400
+    assert "6-digit PIN code" in response.content.decode()
+    assert not Address.objects.exists()
