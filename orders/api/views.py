@@ -270,7 +270,8 @@ class OrderListView(generics.ListAPIView):
     @extend_schema(
         operation_id="orders_list",
         summary="The signed-in user's orders, newest first, with status history",
-        responses={200: OrderSerializer(many=True), **error_responses(400, 401)},
+        # 404: a `page` past the last one (DRF's page-number pagination).
+        responses={200: OrderSerializer(many=True), **error_responses(400, 401, 404)},
         tags=TAG_ORDERS,
     )
     def get(self, request, *args, **kwargs):
