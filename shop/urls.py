@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from shop import health
 
 handler400 = "shop.views.bad_request"
+handler404 = "shop.views.page_not_found"
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
