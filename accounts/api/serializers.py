@@ -97,11 +97,12 @@ class TokenObtainSerializer(TokenObtainPairSerializer):
 
     def validate(self, attrs):
         try:
-            return super().validate(attrs)
+            data = super().validate(attrs)
         except exceptions.AuthenticationFailed as error:
             raise exceptions.AuthenticationFailed(
                 LOGIN_FAILED_MESSAGE, code="invalid_credentials"
             ) from error
+        return {**data, "refresh_in_cookie": attrs["refresh_in_cookie"]}
 
 
 class LoginSerializer(serializers.Serializer):
