@@ -4,6 +4,12 @@ from django.db import models
 from django.urls import reverse
 
 
+def name_initials(name: str) -> str:
+    """Return up to two initials of a name: "Banana Robusta" -> "BR"."""
+    words = [w for w in name.replace("&", " ").split() if w[:1].isalnum()]
+    return "".join(w[0] for w in words[:2]).upper()
+
+
 class Category(models.Model):
     """A node of the category tree; the storefront shows two levels."""
 
@@ -59,6 +65,41 @@ class Product(models.Model):
 
     def get_absolute_url(self):
         return reverse("catalog:product", kwargs={"slug": self.slug})
+
+    # What a product card shows. Listings from `catalog.selectors` load the
+    # variants and the thumbnail with the products; elsewhere these query.
+
+    @property
+    def card_variants(self) -> list["ProductVariant"]:
+        variants = getattr(self, "active_variants", None)
+        if variants is None:
+            variants = list(self.variants.filter(is_active=True))
+        return variants
+
+    @property
+    def card_variant(self) -> "ProductVariant | None":
+        """Return the variant a card offers: the cheapest in stock, else cheapest."""
+        variants = self.card_variants
+        pool = [v for v in variants if v.stock > 0] or variants
+        if not pool:
+            return None
+        return min(pool, key=lambda v: (v.price, v.position, v.pk))
+
+    @property
+    def card_thumbnail_url(self) -> str:
+        """Return the URL of the first picture's thumbnail, or "" while it has none."""
+        if hasattr(self, "card_thumbnail"):
+            name = self.card_thumbnail
+        else:
+            first = self.images.order_by("position", "id").first()
+            name = first.thumbnail.name if first else ""
+        if not name:
+            return ""
+        return ProductImage._meta.get_field("thumbnail").storage.url(name)
+
+    @property
+    def initials(self) -> str:
+        return name_initials(self.name)
 
 
 class ProductVariant(models.Model):
@@ -151,3 +192,9 @@ class Review(models.Model):
 
     def __str__(self):
         return f"{self.rating}★ {self.product_id} by {self.user_id}"
+
+    @property
+    def author_name(self) -> str:
+        """The reviewer's first name, never their email address."""
+        name = (self.user.name or "").split()
+        return name[0] if name else "A shopper"

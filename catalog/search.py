@@ -10,6 +10,7 @@ a test runs EXPLAIN to hold that.
 """
 
 import re
+import unicodedata
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 
@@ -33,8 +34,12 @@ def search_document() -> SearchVector:
 
 
 def search_text_normalize(text: str) -> str:
-    """Return the query as searched: trimmed, single-spaced and length-capped."""
-    return " ".join((text or "").split())[:SEARCH_MAX_LENGTH].strip()
+    """Return the query as searched: printable, single-spaced and length-capped."""
+    # Control characters (NUL above all, which PostgreSQL refuses) become spaces.
+    printable = "".join(
+        " " if unicodedata.category(ch).startswith("C") else ch for ch in text or ""
+    )
+    return " ".join(printable.split())[:SEARCH_MAX_LENGTH].strip()
 
 
 def search_terms(text: str) -> list[str]:

@@ -1,0 +1,133 @@
+"""The catalogue API: the category tree, products with filters, and reviews.
+
+Every endpoint is public to read. Posting a review needs an access token and
+a delivered order of the product.
+"""
+
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import generics, permissions, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from catalog import services
+from catalog.api.filters import ProductFilter, ProductFilterBackend
+from catalog.api.serializers import (
+    CategorySerializer,
+    ProductDetailSerializer,
+    ProductListSerializer,
+    ReviewCreateSerializer,
+    ReviewSerializer,
+)
+from catalog.models import Product, Review
+from catalog.selectors import category_tree, product_get_for_page, reviews_for_product
+from shop.api_schema import error_responses
+
+TAGS = ["catalogue"]
+SLUG_PARAMETER = OpenApiParameter(
+    "slug", str, OpenApiParameter.PATH, description="The product's slug."
+)
+
+
+class CategoryTreeView(APIView):
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="The category tree",
+        responses={200: CategorySerializer(many=True), **error_responses(401)},
+    )
+    def get(self, request):
+        tree = category_tree()
+        return Response(
+            CategorySerializer(tree.roots, many=True, context={"request": request}).data
+        )
+
+
+@extend_schema_view(
+    get=extend_schema(
+        tags=TAGS,
+        summary="Products, filtered, searched and sorted",
+        responses={
+            200: ProductListSerializer(many=True),
+            **error_responses(400, 401, 404),
+        },
+    )
+)
+class ProductListView(generics.ListAPIView):
+    permission_classes = [permissions.AllowAny]
+    serializer_class = ProductListSerializer
+    filter_backends = [ProductFilterBackend]
+    filterset_class = ProductFilter
+    # The filter set replaces this with `product_list`; it names the model.
+    queryset = Product.objects.none()
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "tree": category_tree()}
+
+
+class _ProductBySlugMixin:
+    def product_get(self) -> Product:
+        product = product_get_for_page(slug=self.kwargs["slug"])
+        if product is None:
+            raise Http404("No such product.")
+        return product
+
+
+@extend_schema_view(
+    get=extend_schema(
+        tags=TAGS,
+        summary="A product with its variants, pictures and rating",
+        parameters=[SLUG_PARAMETER],
+        responses={200: ProductDetailSerializer, **error_responses(401, 404)},
+    )
+)
+class ProductDetailView(_ProductBySlugMixin, generics.RetrieveAPIView):
+    permission_classes = [permissions.AllowAny]
+    serializer_class = ProductDetailSerializer
+    queryset = Product.objects.none()
+
+    def get_object(self):
+        return self.product_get()
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "tree": category_tree()}
+
+
+@extend_schema_view(
+    get=extend_schema(
+        tags=TAGS,
+        summary="A product's reviews, newest first",
+        parameters=[SLUG_PARAMETER],
+        responses={200: ReviewSerializer(many=True), **error_responses(401, 404)},
+    ),
+    post=extend_schema(
+        tags=TAGS,
+        summary="Review a product that was delivered to you",
+        description="One review per shopper and product. 403 `review_not_allowed` "
+        "without a delivered order of the product; 409 `review_exists` for a "
+        "second review.",
+        parameters=[SLUG_PARAMETER],
+        request=ReviewCreateSerializer,
+        responses={
+            201: ReviewSerializer,
+            **error_responses(400, 401, 403, 404, 409),
+        },
+    ),
+)
+class ProductReviewsView(_ProductBySlugMixin, generics.ListCreateAPIView):
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly]
+    serializer_class = ReviewSerializer
+    queryset = Review.objects.none()
+
+    def get_queryset(self):
+        return reviews_for_product(product=self.product_get())
+
+    def create(self, request, *args, **kwargs):
+        product = self.product_get()
+        incoming = ReviewCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        review = services.review_create(
+            user=request.user, product=product, **incoming.validated_data
+        )
+        return Response(ReviewSerializer(review).data, status=status.HTTP_201_CREATED)

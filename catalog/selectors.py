@@ -1,0 +1,492 @@
+"""Reads of the catalogue that matter: the category tree, listings and search.
+
+`product_list` is the one listing query: the category page, the search page
+and the API all call it, so a filter or an ordering means the same everywhere.
+Its products come with what a product card needs (`in_stock`, `price_from`,
+the first thumbnail, the active variants) in two queries, whatever the count.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.postgres.search import (
+    SearchRank,
+    SearchVector,
+    TrigramStrictWordSimilarity,
+)
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Lower
+from django.urls import reverse
+
+from catalog.models import (
+    Category,
+    Product,
+    ProductImage,
+    ProductVariant,
+    Review,
+    name_initials,
+)
+from catalog.search import (
+    SEARCH_CONFIG,
+    search_document,
+    search_terms,
+    search_text_normalize,
+    search_tsquery,
+)
+
+# Sort keys of listings, as the page's select and the API's `ordering` show them.
+ORDERINGS = {
+    "relevance": "Relevance",
+    "price": "Price: low to high",
+    "-price": "Price: high to low",
+    "newest": "Newest first",
+    "rating": "Top rated",
+}
+
+# CATEGORY TREE
+
+# The tree is cached under a key that names a generation; a change to any
+# category starts a new generation after its transaction commits. A reader
+# that built the tree from data older than the change stored it under the old
+# generation, which nobody reads again, so the cache cannot keep a stale tree.
+CATEGORY_TREE_GENERATION_KEY = "catalog:category-tree:generation"
+_CATEGORY_TREE_KEY = "catalog:category-tree:{generation}"
+_CATEGORY_TREE_TIMEOUT = 24 * 3600
+
+
+@dataclass(eq=False)
+class CategoryNode:
+    """An active category as the storefront shows it, with its children."""
+
+    id: int
+    name: str
+    slug: str
+    parent_id: int | None
+    image: str
+    depth: int
+    children: list[CategoryNode] = field(default_factory=list, repr=False)
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:category", kwargs={"slug": self.slug})
+
+    @property
+    def image_url(self) -> str:
+        if not self.image:
+            return ""
+        return Category._meta.get_field("image").storage.url(self.image)
+
+    @property
+    def initials(self) -> str:
+        return name_initials(self.name)
+
+    def descendant_ids(self) -> list[int]:
+        """Return this category's id and those of every category below it."""
+        ids = [self.id]
+        for child in self.children:
+            ids.extend(child.descendant_ids())
+        return ids
+
+
+class CategoryTree:
+    """The active categories; one whose parent is hidden is hidden too."""
+
+    def __init__(self, rows: Iterable[tuple[int, str, str, int | None, str]]):
+        by_parent: dict[int | None, list[tuple]] = {}
+        for row in rows:
+            by_parent.setdefault(row[3], []).append(row)
+        self._by_id: dict[int, CategoryNode] = {}
+        self._by_slug: dict[str, CategoryNode] = {}
+        self.roots = self._build(by_parent, parent_id=None, depth=0)
+
+    def _build(self, by_parent, *, parent_id, depth) -> list[CategoryNode]:
+        nodes = []
+        for pk, name, slug, _parent, image in by_parent.get(parent_id, []):
+            node = CategoryNode(pk, name, slug, parent_id, image or "", depth)
+            self._by_id[pk] = node
+            self._by_slug[slug] = node
+            node.children = self._build(by_parent, parent_id=pk, depth=depth + 1)
+            nodes.append(node)
+        return nodes
+
+    def get(self, slug: str) -> CategoryNode | None:
+        return self._by_slug.get(slug)
+
+    def get_by_id(self, pk: int) -> CategoryNode | None:
+        return self._by_id.get(pk)
+
+    @property
+    def all_ids(self) -> list[int]:
+        return list(self._by_id)
+
+    def path(self, node: CategoryNode) -> list[CategoryNode]:
+        """Return the categories from the top one down to `node`."""
+        path = [node]
+        while path[0].parent_id is not None:
+            path.insert(0, self._by_id[path[0].parent_id])
+        return path
+
+    def top_of(self, node: CategoryNode) -> CategoryNode:
+        return self.path(node)[0]
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+
+def category_tree() -> CategoryTree:
+    """Return the active category tree, from the cache when it is there."""
+    generation = cache.get(CATEGORY_TREE_GENERATION_KEY)
+    if generation is None:
+        cache.add(CATEGORY_TREE_GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        generation = cache.get(CATEGORY_TREE_GENERATION_KEY)
+    key = _CATEGORY_TREE_KEY.format(generation=generation)
+    tree = cache.get(key)
+    if tree is None:
+        rows = (
+            Category.objects.filter(is_active=True)
+            .order_by("position", "name", "id")
+            .values_list("id", "name", "slug", "parent_id", "image")
+        )
+        tree = CategoryTree(rows)
+        cache.set(key, tree, timeout=_CATEGORY_TREE_TIMEOUT)
+    return tree
+
+
+# PRODUCT LISTINGS
+
+
+def _variants_of_outer_product() -> QuerySet[ProductVariant]:
+    return ProductVariant.objects.filter(product=OuterRef("pk"), is_active=True)
+
+
+def active_variants_prefetch() -> Prefetch:
+    """Prefetch a product's active variants, in shelf order, as `active_variants`."""
+    return Prefetch(
+        "variants",
+        queryset=ProductVariant.objects.filter(is_active=True).order_by(
+            "position", "price", "id"
+        ),
+        to_attr="active_variants",
+    )
+
+
+def products_for_cards(queryset: QuerySet[Product]) -> QuerySet[Product]:
+    """Return the products with what `catalog/_product_card.html` shows.
+
+    `in_stock`, `price_from` (the cheapest in-stock price, else the cheapest)
+    and `card_thumbnail` (the first picture's thumbnail) are columns of the
+    product query; the active variants come in one more query.
+    """
+    first_thumbnail = (
+        ProductImage.objects.filter(product=OuterRef("pk"))
+        .order_by("position", "id")
+        .values("thumbnail")[:1]
+    )
+    cheapest = (
+        _variants_of_outer_product()
+        .order_by(
+            Case(When(stock__gt=0, then=Value(0)), default=Value(1)),
+            "price",
+            "position",
+            "id",
+        )
+        .values("price")[:1]
+    )
+    return queryset.annotate(
+        in_stock=Exists(_variants_of_outer_product().filter(stock__gt=0)),
+        price_from=Subquery(cheapest),
+        card_thumbnail=Subquery(first_thumbnail, output_field=CharField()),
+    ).prefetch_related(active_variants_prefetch())
+
+
+def products_sellable(*, tree: CategoryTree | None = None) -> QuerySet[Product]:
+    """Return products a shopper may see: active, in an active category, buyable."""
+    tree = tree or category_tree()
+    return Product.objects.filter(
+        Exists(_variants_of_outer_product()),
+        is_active=True,
+        category_id__in=tree.all_ids,
+    )
+
+
+@dataclass(frozen=True)
+class _SearchMatches:
+    """What a query matched besides product text: categories and SKUs."""
+
+    # Categories whose own name matched, and those with everything below them.
+    named_category_ids: list[int]
+    category_ids: list[int]
+    sku_product_ids: list[int]
+
+
+def _trigram_match(field: str, text: str, terms: list[str]) -> Q:
+    """Match every longer word of the query against whole words, typos forgiven.
+
+    Each word is its own indexed condition, so "amul milk" needs both words
+    (one may be misspelt) rather than either.
+    """
+    words = [term for term in terms if len(term) >= 3] or [text]
+    match = Q()
+    for word in words:
+        match &= Q(**{f"{field}__trigram_strict_word_similar": word})
+    return match
+
+
+def _search_matches(text: str, terms: list[str], tree: CategoryTree) -> _SearchMatches:
+    # One query finds both: products whose SKU is the query, and categories
+    # whose name matches it (their subcategories follow from the tree).
+    skus = (
+        ProductVariant.objects.filter(sku__in={text, text.upper()}, is_active=True)
+        .order_by()
+        .annotate(kind=Value("sku", output_field=CharField()))
+        .values_list("product_id", "kind")
+    )
+    categories = Category.objects.filter(is_active=True).order_by()
+    if connection.vendor == "postgresql":
+        name_match = _trigram_match("name", text, terms)
+        if terms:
+            categories = categories.alias(
+                name_doc=SearchVector("name", config=SEARCH_CONFIG)
+            )
+            name_match |= Q(name_doc=search_tsquery(terms))
+        categories = categories.filter(name_match)
+    else:
+        for term in terms:
+            categories = categories.filter(name__icontains=term)
+        if not terms:
+            categories = categories.none()
+    categories = categories.annotate(
+        kind=Value("category", output_field=CharField())
+    ).values_list("id", "kind")
+    named, category_ids, sku_product_ids = set(), set(), set()
+    for pk, kind in skus.union(categories, all=True):
+        if kind == "sku":
+            sku_product_ids.add(pk)
+        elif (node := tree.get_by_id(pk)) is not None:
+            named.add(pk)
+            category_ids.update(node.descendant_ids())
+    return _SearchMatches(sorted(named), sorted(category_ids), sorted(sku_product_ids))
+
+
+def _bonus(condition: Q, points: float) -> Case:
+    return Case(
+        When(condition, then=Value(points)),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+
+
+def _search_apply(queryset, text: str, tree: CategoryTree) -> QuerySet[Product]:
+    terms = search_terms(text)
+    matches = _search_matches(text, terms, tree)
+    in_categories = Q(category_id__in=matches.category_ids)
+    by_sku = Q(pk__in=matches.sku_product_ids)
+    # An exact SKU wins outright; a product in a category named by the query
+    # ranks above one that is only somewhere below such a category.
+    rank = (
+        _bonus(by_sku, 10.0)
+        + _bonus(Q(category_id__in=matches.named_category_ids), 0.3)
+        + _bonus(in_categories, 0.1)
+    )
+    if connection.vendor == "postgresql":
+        # Each branch can use an index: the full-text GIN, the trigram GIN,
+        # the category index and the primary key.
+        match = _trigram_match("name", text, terms) | in_categories | by_sku
+        rank = rank + TrigramStrictWordSimilarity(text, "name")
+        if terms:
+            query = search_tsquery(terms)
+            queryset = queryset.alias(search_doc=search_document())
+            match |= Q(search_doc=query)
+            rank = rank + SearchRank(F("search_doc"), query)
+    else:
+        words = Q()
+        for term in terms:
+            words &= (
+                Q(name__icontains=term)
+                | Q(brand__icontains=term)
+                | Q(description__icontains=term)
+            )
+        match = (words if terms else Q(pk__in=[])) | in_categories | by_sku
+        rank = rank + _bonus(Q(name__icontains=text), 1.0)
+    return queryset.filter(match).annotate(search_rank=rank)
+
+
+def _ordering(ordering: str, *, searching: bool) -> list:
+    keys = {
+        "relevance": ["-search_rank"] if searching else ["-rating_count", "name"],
+        "price": ["price_from", "name"],
+        "-price": ["-price_from", "name"],
+        "newest": ["-created_at"],
+        "rating": ["-rating_avg", "-rating_count", "name"],
+    }[ordering]
+    # Out of stock sorts last whatever the shopper chose.
+    return ["-in_stock", *keys, "id"]
+
+
+def product_list(
+    *,
+    category: CategoryNode | None = None,
+    search: str = "",
+    min_price: Decimal | None = None,
+    max_price: Decimal | None = None,
+    brands: Iterable[str] = (),
+    in_stock: bool | None = None,
+    rating_min: Decimal | None = None,
+    ordering: str = "relevance",
+    tree: CategoryTree | None = None,
+) -> QuerySet[Product]:
+    """Return the sellable products that pass every filter, in the chosen order.
+
+    `category` includes its subcategories; `search` matches name, brand,
+    description and category names (typos forgiven on PostgreSQL) and an exact
+    SKU; `brands` match without regard to case; `in_stock` True keeps only
+    products that can be bought now, False only those that cannot. A search
+    without a letter or digit in it matches only a SKU.
+    """
+    if ordering not in ORDERINGS:
+        raise ValueError(f"unknown ordering {ordering!r}")
+    tree = tree or category_tree()
+    queryset = products_for_cards(products_sellable(tree=tree))
+    if category is not None:
+        queryset = queryset.filter(category_id__in=category.descendant_ids())
+    text = search_text_normalize(search)
+    if text:
+        queryset = _search_apply(queryset, text, tree)
+    if min_price is not None:
+        queryset = queryset.filter(price_from__gte=min_price)
+    if max_price is not None:
+        queryset = queryset.filter(price_from__lte=max_price)
+    if in_stock is not None:
+        queryset = queryset.filter(in_stock=in_stock)
+    if rating_min is not None:
+        queryset = queryset.filter(rating_avg__gte=rating_min)
+    queryset = products_of_brands(queryset, brands=brands)
+    return queryset.order_by(*_ordering(ordering, searching=bool(text)))
+
+
+def brand_keys(brands: Iterable[str]) -> list[str]:
+    """Return the brands as `products_of_brands` compares them."""
+    return sorted({b.strip().lower() for b in brands if b and b.strip()})
+
+
+def products_of_brands(queryset, *, brands: Iterable[str]) -> QuerySet[Product]:
+    """Narrow a listing to some brands, case-insensitively; no brands: no change."""
+    keys = brand_keys(brands)
+    if not keys:
+        return queryset
+    return queryset.alias(brand_key=Lower("brand")).filter(brand_key__in=keys)
+
+
+def product_brand_counts(queryset: QuerySet[Product]) -> dict[str, int]:
+    """Return {brand: products} of a listing, brands in alphabetical order.
+
+    Called on a listing before its brand filter, this is the brand facet, and
+    the counts of the chosen brands add up to the filtered listing's length.
+    """
+    rows = (
+        queryset.prefetch_related(None)
+        .order_by()
+        .values_list("brand")
+        .annotate(n=Count("pk"))
+    )
+    return dict(sorted(rows, key=lambda row: (row[0].lower(), row[0])))
+
+
+def home_sections(*, size: int = 12) -> dict[str, list[Product]]:
+    """Return the home page's product rows: top picks and the best deals."""
+    tree = category_tree()
+    in_stock_products = products_for_cards(products_sellable(tree=tree)).filter(
+        in_stock=True
+    )
+    best_discount = Subquery(
+        _variants_of_outer_product()
+        .filter(stock__gt=0)
+        .annotate(off=(F("mrp") - F("price")) / F("mrp"))
+        .order_by("-off")
+        .values("off")[:1]
+    )
+    return {
+        "top_picks": list(
+            in_stock_products.order_by("-rating_avg", "-rating_count", "id")[:size]
+        ),
+        "deals": list(
+            in_stock_products.annotate(best_discount=best_discount).order_by(
+                F("best_discount").desc(nulls_last=True), "id"
+            )[:size]
+        ),
+    }
+
+
+def product_cards_by_ids(*, ids: Iterable[int]) -> list[Product]:
+    """Return sellable products ready for the product card, in the given order."""
+    ids = list(ids)
+    by_id = {
+        p.pk: p for p in products_for_cards(products_sellable()).filter(pk__in=ids)
+    }
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+# PRODUCT PAGE
+
+
+def product_get_for_page(*, slug: str, user=None) -> Product | None:
+    """Return an active product by slug with variants, pictures and category.
+
+    The product gets `category_node` (from the cached tree), and
+    `user_has_reviewed` when a user is given. None if the product or its
+    category is not active.
+    """
+    tree = category_tree()
+    queryset = (
+        Product.objects.filter(slug=slug, is_active=True, category_id__in=tree.all_ids)
+        .select_related("seller")
+        .prefetch_related(
+            active_variants_prefetch(),
+            Prefetch(
+                "images", queryset=ProductImage.objects.order_by("position", "id")
+            ),
+        )
+    )
+    if user is not None and user.is_authenticated:
+        queryset = queryset.annotate(
+            user_has_reviewed=Exists(
+                Review.objects.filter(product=OuterRef("pk"), user=user)
+            )
+        )
+    product = queryset.first()
+    if product is not None:
+        product.category_node = tree.get_by_id(product.category_id)
+    return product
+
+
+def reviews_for_product(*, product: Product) -> QuerySet[Review]:
+    """Return a product's reviews, newest first, with their authors."""
+    return (
+        Review.objects.filter(product=product)
+        .select_related("user")
+        .order_by("-created_at", "-id")
+    )
+
+
+def product_lock(*, product_id: int) -> Product:
+    """Return the product row locked for the transaction."""
+    return Product.objects.select_for_update().get(pk=product_id)
