@@ -24,6 +24,7 @@ from orders.models import (
     OrderStatusChange,
     ServiceArea,
 )
+from orders.payments.admin import OrderPaymentsAdminMixin
 from shop.errors import DomainError
 
 # Cells starting with these run as formulas in spreadsheets; CSV cells that
@@ -94,7 +95,7 @@ class OrderStatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(OrderPaymentsAdminMixin, admin.ModelAdmin):
     list_display = [
         "number",
         "status",
