@@ -321,6 +321,11 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI is served by the shop itself, never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Several serializers have a `status`; each choice set gets one clear name.
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "orders.models.OrderStatus",
+        "PaymentStatusEnum": "orders.models.Payment.Status",
+    },
 }
 
 # SECURITY
