@@ -350,3 +350,26 @@ def test_the_refund_webhook_after_a_shop_refund_changes_nothing(
     assert Refund.objects.count() == 1
     assert order.status == OrderStatus.PAID
     assert order.refunded_amount == line.unit_price
+
+
+def test_cancelling_after_a_partial_refund_restocks_each_unit_once(
+    paid_by_stripe, fake_stripe, staff_user, user, refund
+):
+    from orders.services import order_cancel
+
+    order = paid_by_stripe
+    apples = next(ln for ln in lines(order).values() if ln.quantity == 2)
+    stock_before = stocks(order)
+    refund(order=order, by=staff_user, lines={apples.pk: 1})
+
+    order_cancel(order=order, by=user)
+
+    order.refresh_from_db()
+    assert order.refunded_amount == order.total
+    assert [r.amount for r in Refund.objects.order_by("pk")] == [
+        Decimal("40.00"),
+        Decimal("145.00"),
+    ]
+    assert {sku: stocks(order)[sku] - stock_before[sku] for sku in stock_before} == {
+        ln.sku: ln.quantity for ln in lines(order).values()
+    }
