@@ -10,6 +10,11 @@ what Stripe answers for the calls the shop makes:
 Tests drive the other side through methods: `intent_succeed`,
 `intent_fail`, and `event(...)` builds the event Stripe would deliver, which
 `signature_header` signs with Stripe's scheme for the webhook.
+
+Run by hand (`python -m orders.tests.fake_stripe`), it stands in for Stripe
+behind a running shop: `POST /_fake/payment_intents/<id>/succeed` (or
+`/fail`) plays the shopper's card and delivers the signed event to the
+shop's webhook.
 """
 
 import copy
@@ -19,6 +24,8 @@ import json
 import secrets
 import threading
 import time
+import urllib.error
+import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl
 
@@ -61,8 +68,11 @@ def _error(status: int, message: str, *, type_="invalid_request_error", **extra)
 class FakeStripe:
     """The state of the fake: what was created, and every request received."""
 
-    def __init__(self, *, api_key: str):
+    def __init__(self, *, api_key: str, webhook_url: str = "", webhook_secret=""):
         self.api_key = api_key
+        # Where `POST /_fake/...` delivers the events it causes, signed.
+        self.webhook_url = webhook_url
+        self.webhook_secret = webhook_secret
         self.lock = threading.Lock()
         self.reset()
 
@@ -78,6 +88,8 @@ class FakeStripe:
     # The API
 
     def handle(self, method: str, path: str, headers, body: str):
+        if path.startswith("/_fake/"):
+            return self._control(method, path)
         params = form_decode(body) if body else {}
         with self.lock:
             self.requests.append(
@@ -187,6 +199,48 @@ class FakeStripe:
         charge["refunded"] = charge["amount_refunded"] == charge["amount"]
         return 200, copy.deepcopy(refund)
 
+    def _control(self, method: str, path: str):
+        """`POST /_fake/payment_intents/<id>/succeed|fail`: act as the shopper.
+
+        The intent changes as confirming a good or a declined card changes
+        it, and the event Stripe would send is delivered, signed, to
+        `webhook_url` (when set) and returned.
+        """
+        parts = path.strip("/").split("/")
+        if method != "POST" or len(parts) != 4 or parts[1] != "payment_intents":
+            return _error(404, f"Unrecognized control URL ({method}: {path}).")
+        intent_id, outcome = parts[2], parts[3]
+        if intent_id not in self.intents or outcome not in ("succeed", "fail"):
+            return _error(404, "No such payment_intent or outcome.")
+        if outcome == "succeed":
+            self.intent_succeed(intent_id)
+            event = self.event("payment_intent.succeeded", intent_id)
+        else:
+            self.intent_fail(intent_id)
+            event = self.event("payment_intent.payment_failed", intent_id)
+        delivered = None
+        if self.webhook_url:
+            delivered = self.webhook_send(event)
+        return 200, {"event": event, "webhook_status": delivered}
+
+    def webhook_send(self, event: dict) -> int:
+        """POST a signed event to `webhook_url`; return the HTTP status."""
+        payload = json.dumps(event).encode()
+        request = urllib.request.Request(
+            self.webhook_url,
+            data=payload,
+            headers={
+                "Content-Type": "application/json",
+                "Stripe-Signature": signature_header(payload, self.webhook_secret),
+            },
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status
+        except urllib.error.HTTPError as exc:
+            return exc.code
+
     # The shopper's side and Stripe's events, for tests
 
     def intent_succeed(self, intent_id: str, *, amount: int | None = None) -> dict:
@@ -285,9 +339,18 @@ class _Handler(BaseHTTPRequestHandler):
 class FakeStripeServer:
     """Serve a FakeStripe on 127.0.0.1 at a free port from a thread."""
 
-    def __init__(self, *, api_key: str = "sk_test_fake"):
-        self.fake = FakeStripe(api_key=api_key)
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    def __init__(
+        self,
+        *,
+        api_key: str = "sk_test_fake",
+        port: int = 0,
+        webhook_url: str = "",
+        webhook_secret: str = "",
+    ):
+        self.fake = FakeStripe(
+            api_key=api_key, webhook_url=webhook_url, webhook_secret=webhook_secret
+        )
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), _Handler)
         self.httpd.daemon_threads = True
         self.httpd.fake = self.fake
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
@@ -321,3 +384,33 @@ def webhook_deliver(client, event: dict, *, secret: str, timestamp=None, header=
         if header is not None
         else signature_header(payload, secret, timestamp),
     )
+
+
+def main() -> None:
+    """Serve the fake Stripe for a shop run by hand (see docs/payments.md)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=12111)
+    parser.add_argument("--api-key", default="sk_test_fake")
+    parser.add_argument(
+        "--webhook-url",
+        default="http://127.0.0.1:8000/api/v1/payments/stripe/webhook/",
+    )
+    parser.add_argument("--webhook-secret", default="whsec_fake")
+    args = parser.parse_args()
+    server = FakeStripeServer(
+        api_key=args.api_key,
+        port=args.port,
+        webhook_url=args.webhook_url,
+        webhook_secret=args.webhook_secret,
+    )
+    print(f"fake Stripe at {server.url}, events to {args.webhook_url}", flush=True)
+    try:
+        server.httpd.serve_forever()
+    except KeyboardInterrupt:
+        server.httpd.server_close()
+
+
+if __name__ == "__main__":
+    main()
