@@ -5,6 +5,7 @@ rows queue instead of deadlocking: first the cart, then variants by pk, then
 the delivery slot (a conditional update), then the order.
 """
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -26,6 +27,9 @@ from orders.models import (
 )
 from shop.money import quantize
 
+# What an order number may look like; anything else (a NUL byte, say) is no
+# order and never reaches the database.
+ORDER_NUMBER_PATTERN = re.compile(r"[A-Za-z0-9-]{1,32}")
 # Session keys the orders app keeps for a visitor.
 SESSION_CART_KEY = "orders_has_cart"
 SESSION_POSTAL_CODE_KEY = "orders_postal_code"
@@ -198,9 +202,14 @@ def order_list_for_user(*, user) -> QuerySet[Order]:
     )
 
 
+def order_number_plausible(number: str) -> bool:
+    """Return whether a string can be an order number at all (and is safe to query)."""
+    return bool(ORDER_NUMBER_PATTERN.fullmatch(number or ""))
+
+
 def order_get_for_user(*, user, number: str) -> Order | None:
     """Return one of the user's orders with lines and history, or None."""
-    if user is None or not user.is_authenticated:
+    if user is None or not user.is_authenticated or not order_number_plausible(number):
         return None
     return (
         Order.objects.filter(user=user, number=number)

@@ -45,8 +45,14 @@ SLOTS_SHOWN = 48
 
 def _safe_next(request, fallback: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    if (
+        target
+        and target.isprintable()
+        and url_has_allowed_host_and_scheme(
+            target,
+            allowed_hosts={request.get_host()},
+            require_https=request.is_secure(),
+        )
     ):
         return target
     return fallback
@@ -277,11 +283,9 @@ def checkout(request):
     except DomainError as exc:
         return _checkout_page(request, problem=exc, status=exc.status_code)
     cart_state_forget(request)
-    return redirect(_payment_url(order))
-
-
-def _payment_url(order) -> str:
-    return reverse("orders:payment", kwargs={"number": order.number})
+    # The header's delivery promise follows the address just used.
+    request.session[SESSION_POSTAL_CODE_KEY] = order.postal_code
+    return redirect("orders:payment", number=order.number)
 
 
 @login_required

@@ -218,3 +218,17 @@ def test_cancel_after_packing_is_409(auth_api_client, placed_order, variant):
     placed_order.refresh_from_db()
     assert placed_order.status == "packed"
     assert ProductVariant.objects.get(pk=variant.pk).stock == 7
+
+
+@pytest.mark.parametrize("number", ["ab%00c", "x" * 40, "FC%20123"])
+def test_impossible_order_numbers_are_404(auth_api_client, number):
+    assert auth_api_client.get(f"/api/v1/orders/{number}/").status_code == 404
+    assert auth_api_client.post(f"/api/v1/orders/{number}/cancel/").status_code == 404
+
+
+def test_an_out_of_range_line_id_is_404(auth_api_client):
+    response = auth_api_client.patch(
+        f"/api/v1/cart/items/{10**30}/", {"quantity": 1}, format="json"
+    )
+
+    assert response.status_code == 404
