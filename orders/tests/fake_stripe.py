@@ -17,6 +17,7 @@ behind a running shop: `POST /_fake/payment_intents/<id>/succeed` (or
 shop's webhook.
 """
 
+import base64
 import copy
 import hashlib
 import hmac
@@ -100,7 +101,7 @@ class FakeStripe:
                     "idempotency_key": headers.get("Idempotency-Key"),
                 }
             )
-            if headers.get("Authorization") != f"Bearer {self.api_key}":
+            if not self._authorized(headers.get("Authorization", "")):
                 return _error(401, "Invalid API Key provided.")
             if self.fail_next:
                 return self.fail_next.pop(0)
@@ -120,6 +121,18 @@ class FakeStripe:
             if method == "POST" and key and answer[0] < 500:
                 self.idempotent[key] = (path, params, answer)
             return answer
+
+    def _authorized(self, header: str) -> bool:
+        # stripe-python sends a bearer token; curl -u sends the key as a user.
+        if header == f"Bearer {self.api_key}":
+            return True
+        if header.startswith("Basic "):
+            try:
+                user = base64.b64decode(header[6:]).decode().split(":", 1)[0]
+            except (ValueError, UnicodeDecodeError):
+                return False
+            return user == self.api_key
+        return False
 
     def _route(self, method, path, params):
         if method == "POST" and path == "/v1/payment_intents":
