@@ -1,0 +1,180 @@
+"""Schemathesis over every operation of /api/schema/, in process, bounded for CI.
+
+Each operation runs twice per client (anonymous, and a shopper's real JWT),
+with schema-valid (positive) and schema-breaking (negative) data. Every
+answer must be below 500 and match the schema: status code, content type,
+headers and body. Examples are derandomised and counted, so a run is the same
+every time and takes a few minutes at most.
+"""
+
+from contextlib import contextmanager
+
+import pytest
+import schemathesis
+from django.core import signals
+from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections
+from drf_spectacular.generators import SchemaGenerator
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from tests.shopdata import shop_seed, shopper_history
+
+pytestmark = [pytest.mark.fuzz, pytest.mark.timeout(240)]
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
+EXAMPLES = {GenerationMode.POSITIVE: 25, GenerationMode.NEGATIVE: 15}
+HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
+
+
+def _negatable(operation: dict) -> bool:
+    """Whether schema-breaking input exists: a body, a query or a typed path value.
+
+    A string path parameter cannot be made invalid inside a URL, so an
+    operation with nothing else has no negative cases to run.
+    """
+    if "requestBody" in operation:
+        return True
+    return any(
+        parameter["in"] != "path" or parameter["schema"].get("type") != "string"
+        for parameter in operation.get("parameters", [])
+    )
+
+
+def _operations() -> list:
+    # Generated from the code at collection, so every operation is a test of
+    # its own; the schema the tests exercise is the one the server serves.
+    document = SchemaGenerator().get_schema(request=None, public=True)
+    cases = []
+    for path, item in sorted(document["paths"].items()):
+        for method, operation in sorted(item.items()):
+            if method not in HTTP_METHODS:
+                continue
+            modes = [GenerationMode.POSITIVE]
+            if _negatable(operation):
+                modes.append(GenerationMode.NEGATIVE)
+            cases += [
+                pytest.param(
+                    method.upper(),
+                    path,
+                    mode,
+                    id=f"{method.upper()} {path} {mode.value}",
+                )
+                for mode in modes
+            ]
+    return cases
+
+
+OPERATIONS = _operations()
+
+
+@contextmanager
+def _connections_kept():
+    """Keep the test's database connection across in-process requests.
+
+    Django closes old connections at each request's start and end; inside a
+    test's transaction that would drop it. The test client does the same.
+    """
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture(scope="module")
+def api_schema():
+    """The served OpenAPI schema, loaded through the WSGI app like a client."""
+    with _connections_kept():
+        return schemathesis.openapi.from_wsgi("/api/schema/?format=json", WSGIHandler())
+
+
+@pytest.fixture
+def in_process(db):
+    with _connections_kept():
+        yield
+
+
+@pytest.fixture
+def history(in_process, user):
+    return shopper_history(shop=shop_seed(), user=user)
+
+
+def _known_path_values(path: str, history) -> dict:
+    """Path values that name real objects of the fuzzing shopper, per route."""
+    if "/addresses/" in path:
+        return {"id": history.address.pk, "pk": history.address.pk}
+    if "/cart/" in path:
+        return {"line_id": history.cart_line.pk, "id": history.cart_line.pk}
+    if "/orders/" in path:
+        return {"number": history.pending_order.number}
+    if "/products/" in path:
+        return {"slug": history.delivered_order.lines.get().variant.product.slug}
+    return {}
+
+
+def _strategy(operation, mode, history):
+    """Generated cases, half of them aimed at the shopper's real objects."""
+    generated = operation.as_strategy(generation_mode=mode)
+    names = {parameter.name for parameter in operation.path_parameters}
+    known = _known_path_values(operation.path, history)
+    fixed = {name: value for name, value in known.items() if name in names}
+    if not fixed or mode is GenerationMode.NEGATIVE:
+        return generated
+    return st.one_of(generated, operation.as_strategy(path_parameters=fixed))
+
+
+def _run(operation, mode, history, headers: dict) -> None:
+    @given(case=_strategy(operation, mode, history))
+    @settings(
+        max_examples=EXAMPLES[mode],
+        derandomize=True,
+        deadline=None,
+        database=None,
+        phases=[Phase.explicit, Phase.generate, Phase.shrink],
+        suppress_health_check=list(HealthCheck),
+    )
+    def fuzz(case):
+        # A real server always names the peer; rate limits key on it.
+        case.call_and_validate(
+            headers=headers,
+            checks=CHECKS,
+            environ_base={"REMOTE_ADDR": "127.0.0.1"},
+        )
+
+    fuzz()
+
+
+@pytest.mark.parametrize(("method", "path", "mode"), OPERATIONS)
+def test_anonymous_client(api_schema, in_process, history, method, path, mode):
+    _run(api_schema[path][method], mode, history, headers={})
+
+
+@pytest.mark.parametrize(("method", "path", "mode"), OPERATIONS)
+def test_shopper_with_a_jwt(api_schema, in_process, history, method, path, mode):
+    from rest_framework_simplejwt.tokens import RefreshToken
+
+    token = RefreshToken.for_user(history.user).access_token
+
+    _run(
+        api_schema[path][method],
+        mode,
+        history,
+        headers={"Authorization": f"Bearer {token}"},
+    )
