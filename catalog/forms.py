@@ -46,10 +46,16 @@ class BrandsField(forms.Field):
             super().run_validators(brand)
 
 
+class RawCheckbox(forms.CheckboxInput):
+    # CheckboxInput turns absent into False; a filter must tell absent apart.
+    def value_from_datadict(self, data, files, name):
+        return data.get(name)
+
+
 class StrictBooleanField(forms.Field):
     """A yes/no filter: absent means no filter, anything unrecognised is an error."""
 
-    widget = forms.CheckboxInput
+    widget = RawCheckbox
     default_error_messages = {"invalid": "Use true or false."}
 
     def __init__(self, **kwargs):
@@ -67,12 +73,6 @@ class StrictBooleanField(forms.Field):
         if text in _FALSE:
             return False
         raise forms.ValidationError(self.error_messages["invalid"], "invalid")
-
-
-class _RawCheckbox(forms.CheckboxInput):
-    # CheckboxInput turns any value into a bool; the field must see the text.
-    def value_from_datadict(self, data, files, name):
-        return data.get(name)
 
 
 def _price_field(label: str) -> forms.DecimalField:
@@ -98,7 +98,7 @@ class ProductFilterForm(forms.Form):
     min_price = _price_field("Lowest price")
     max_price = _price_field("Highest price")
     brand = BrandsField(label="Brand")
-    in_stock = StrictBooleanField(label="In stock only", widget=_RawCheckbox)
+    in_stock = StrictBooleanField(label="In stock only")
     rating_min = forms.DecimalField(
         label="Rating",
         required=False,
@@ -122,6 +122,8 @@ class ProductFilterForm(forms.Form):
                     code="price_range",
                 ),
             )
+            # Neither bound is trusted once they contradict each other.
+            cleaned.pop("min_price", None)
         return cleaned
 
     def selector_filters(self) -> dict:
