@@ -3,6 +3,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -48,7 +49,10 @@ class DeliverySlot(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.starts_at:%d %b %H:%M}–{self.ends_at:%H:%M}"
+        # In the shop's time zone: a shopper in Bengaluru reads 18:00, not 12:30.
+        starts_at = timezone.localtime(self.starts_at)
+        ends_at = timezone.localtime(self.ends_at)
+        return f"{starts_at:%d %b %H:%M}–{ends_at:%H:%M}"
 
     @property
     def remaining(self) -> int:
