@@ -16,6 +16,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 
 from orders import services
+from orders.invoicing.admin import OrderInvoicingAdminMixin
 from orders.models import (
     DeliverySlot,
     Order,
@@ -95,7 +96,7 @@ class OrderStatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Order)
-class OrderAdmin(OrderPaymentsAdminMixin, admin.ModelAdmin):
+class OrderAdmin(OrderInvoicingAdminMixin, OrderPaymentsAdminMixin, admin.ModelAdmin):
     list_display = [
         "number",
         "status",
@@ -153,11 +154,12 @@ class OrderAdmin(OrderPaymentsAdminMixin, admin.ModelAdmin):
         fields = [field.name for field in Order._meta.fields if field.name != "id"]
         if viewer_is_seller(request):
             return [name for name in fields if name not in self.staff_only_fields]
-        return fields
+        # The order's emails and their delivery state (OrderInvoicingAdminMixin).
+        return [*fields, "outbound_emails"]
 
     def get_readonly_fields(self, request, obj=None):
         # Every field: a status changes only through the actions.
-        return [field.name for field in Order._meta.fields]
+        return [field.name for field in Order._meta.fields] + ["outbound_emails"]
 
     def get_actions(self, request):
         actions = super().get_actions(request)
