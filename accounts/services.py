@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
@@ -350,7 +351,11 @@ def address_update(
     the book keeps a default while it has addresses.
     """
     selectors.user_lock(user_id=address.user_id)
-    address.refresh_from_db()
+    try:
+        address.refresh_from_db()
+    except Address.DoesNotExist as exc:
+        # Deleted by a concurrent request after the caller loaded it.
+        raise Http404("No such address.") from exc
     if make_default is False and address.is_default:
         raise DefaultAddressRequired()
     for field, value in _address_fields(data).items():

@@ -81,3 +81,17 @@ def test_resend_for_a_verified_email_sends_nothing(client, user, send_emails):
 
     assert "already verified" in response.content.decode()
     assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_the_resend_page_offers_a_button(client, unverified):
+    client.force_login(unverified)
+
+    response = client.get("/account/verify/resend/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert unverified.email in html
+    assert (
+        '<button type="submit" class="btn btn-primary btn-block">Send the link' in html
+    )

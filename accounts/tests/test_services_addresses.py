@@ -181,3 +181,16 @@ def test_concurrent_make_default_leaves_exactly_one_default():
 
     assert errors == []
     assert len(defaults_of(user)) == 1
+
+
+@pytest.mark.django_db
+def test_updating_an_address_deleted_meanwhile_is_404(user):
+    from django.http import Http404
+
+    address = address_create(user=user, data=DATA)
+    Address.objects.filter(pk=address.pk).delete()
+
+    with pytest.raises(Http404):
+        address_update(address=address, data={"city": "Pune"})
+
+    assert not Address.objects.exists()
