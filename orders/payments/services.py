@@ -269,7 +269,9 @@ def _on_intent_succeeded(*, order: Order, payment: Payment, obj: dict) -> None:
             to_status=OrderStatus.PAID,
             note=f"paid by {payment.get_provider_display()} ({payment.intent_id})",
         )
-        transaction.on_commit(partial(_invoice_request, order.pk))
+        # Robust: a broker or PDF failure after the commit is logged; it must
+        # not turn a payment already recorded into an error answer.
+        transaction.on_commit(partial(_invoice_request, order.pk), robust=True)
         logger.info("order %s paid by %s", order.number, payment.intent_id)
         return
     # The order expired, was cancelled, or another attempt paid it first:
@@ -477,7 +479,7 @@ def _refund_record(
         Order.objects.filter(pk=order.pk).update(
             refunded_amount=F("refunded_amount") + amount
         )
-        transaction.on_commit(partial(_credit_note_request, refund.pk))
+        transaction.on_commit(partial(_credit_note_request, refund.pk), robust=True)
     logger.info(
         "refund %s of %s %s on order %s (%s)",
         refund.refund_id,
