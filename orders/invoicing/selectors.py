@@ -6,9 +6,19 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import (
+    CharField,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
+from orders.emails import ORDER_CONFIRMATION_KEY
 from orders.models import (
     Invoice,
     InvoiceSequence,
@@ -273,4 +283,66 @@ def order_refunds_without_ready_credit_note(*, order: Order) -> QuerySet[Refund]
             Q(credit_note__isnull=True) | ~Q(credit_note__status=Invoice.Status.READY)
         )
         .order_by("pk")
+    )
+
+
+# WHAT A SWEEP PICKS UP AGAIN
+
+
+def order_ids_without_invoice_or_confirmation(
+    *, paid_after: datetime, paid_before: datetime
+) -> list[int]:
+    """Return paid orders whose invoice is missing or still pending, or whose
+    confirmation was never recorded; failed invoices wait for a person."""
+    invoice_status = Invoice.objects.filter(
+        order=OuterRef("pk"), kind=Invoice.Kind.INVOICE
+    ).values("status")[:1]
+    confirmation = OutboundEmail.objects.filter(
+        key=Concat(
+            Value(ORDER_CONFIRMATION_KEY.format(order_id="")),
+            Cast(OuterRef("pk"), CharField()),
+        )
+    )
+    return list(
+        Order.objects.filter(paid_at__gt=paid_after, paid_at__lte=paid_before)
+        .annotate(
+            invoice_status=Subquery(invoice_status),
+            confirmed=Exists(confirmation),
+        )
+        .filter(
+            Q(invoice_status__isnull=True)
+            | Q(invoice_status=Invoice.Status.PENDING)
+            | Q(invoice_status=Invoice.Status.READY, confirmed=False)
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def refund_ids_without_credit_note(
+    *, created_after: datetime, created_before: datetime
+) -> list[int]:
+    """Return succeeded refunds whose credit note is missing or still pending."""
+    return list(
+        Refund.objects.filter(
+            status=Refund.Status.SUCCEEDED,
+            created_at__gt=created_after,
+            created_at__lte=created_before,
+        )
+        .filter(
+            Q(credit_note__isnull=True) | Q(credit_note__status=Invoice.Status.PENDING)
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def outbound_email_ids_stuck(*, created_before: datetime) -> list[int]:
+    """Return emails still queued long after they were recorded."""
+    return list(
+        OutboundEmail.objects.filter(
+            status=OutboundEmail.Status.QUEUED, created_at__lte=created_before
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )

@@ -7,6 +7,7 @@ happens outside any lock and stores the PDF under a random path.
 """
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -20,8 +21,11 @@ from orders.invoicing.selectors import (
     invoice_document,
     invoice_lock,
     invoice_sequence_lock,
+    order_ids_without_invoice_or_confirmation,
     order_refunds_without_ready_credit_note,
     order_unsent_emails,
+    outbound_email_ids_stuck,
+    refund_ids_without_credit_note,
     refund_lock,
 )
 from orders.models import Invoice, InvoiceSequence, Order, Refund
@@ -215,3 +219,45 @@ def order_invoice_and_emails_retry(*, order: Order) -> list[str]:
             extra={"order_number": order.number},
         )
     return queued
+
+
+# Older than this, a pending document or a queued email has lost its task (a
+# broker outage at commit time, say): retries of a live task end sooner.
+STALE_DOCUMENT_AFTER = timedelta(minutes=15)
+STALE_EMAIL_AFTER = timedelta(hours=1)
+SWEEP_LOOKBACK = timedelta(days=7)
+
+
+def invoicing_stale_requeue(*, now=None) -> dict[str, int]:
+    """Queue again the invoices, credit notes and emails whose task was lost.
+
+    Failed ones are left for a person (the admin's retry); running the task
+    again is harmless, since every task finds what was already done.
+    Return how many of each kind were queued.
+    """
+    from orders.invoicing.tasks import credit_note_generate, invoice_generate
+    from shop.tasks import email_deliver
+
+    now = now or timezone.now()
+    stale_before, oldest = now - STALE_DOCUMENT_AFTER, now - SWEEP_LOOKBACK
+    order_ids = order_ids_without_invoice_or_confirmation(
+        paid_after=oldest, paid_before=stale_before
+    )
+    refund_ids = refund_ids_without_credit_note(
+        created_after=oldest, created_before=stale_before
+    )
+    email_ids = outbound_email_ids_stuck(created_before=now - STALE_EMAIL_AFTER)
+    for order_id in order_ids:
+        invoice_generate.delay(order_id)
+    for refund_id in refund_ids:
+        credit_note_generate.delay(refund_id)
+    for email_id in email_ids:
+        email_deliver.delay(email_id)
+    counts = {
+        "invoices": len(order_ids),
+        "credit_notes": len(refund_ids),
+        "emails": len(email_ids),
+    }
+    if any(counts.values()):
+        logger.warning("queued again after their task was lost: %s", counts)
+    return counts

@@ -18,6 +18,7 @@ from orders.invoicing.services import (
     invoice_failure_record,
     invoice_issue,
     invoice_render_pdf,
+    invoicing_stale_requeue,
 )
 from orders.models import Invoice, Order, Refund
 
@@ -132,3 +133,9 @@ def credit_note_generate(self, refund_id: int) -> str:
             credit_note = invoice_render_pdf(invoice=credit_note)
         order_credit_note_email_queue(credit_note=credit_note)
     return credit_note.number
+
+
+@shared_task(name="orders.invoicing.tasks.invoicing_sweep")
+def invoicing_sweep() -> dict[str, int]:
+    """Queue again the invoices, credit notes and emails whose task was lost."""
+    return invoicing_stale_requeue()

@@ -187,6 +187,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "orders.tasks.delivery_slots_ensure",
         "schedule": crontab(minute=5, hour="*/6"),
     },
+    # Invoices and emails whose task was lost (broker down at commit time).
+    "invoicing-sweep": {
+        "task": "orders.invoicing.tasks.invoicing_sweep",
+        "schedule": timedelta(minutes=10),
+    },
 }
 
 # EMAIL
