@@ -55,6 +55,24 @@ def fetch(base_url: str, target: Target, timeout: float = 30.0) -> tuple[int, by
         conn.close()
 
 
+def warm(
+    base_url: str, method: str, path: str, *, body=None, headers=None, times: int
+) -> list[int]:
+    """Send the same request a few times, so every worker has imported its code."""
+    parts = urlsplit(base_url)
+    statuses = []
+    for _ in range(times):
+        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+        try:
+            conn.request(method, path, body=body, headers=headers or {})
+            response = conn.getresponse()
+            response.read()
+            statuses.append(response.status)
+        finally:
+            conn.close()
+    return statuses
+
+
 def preflight(base_url: str, target: Target) -> dict:
     """Check the URL answers 200 with what it should show; return its size."""
     status, body = fetch(base_url, target)

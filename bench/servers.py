@@ -5,7 +5,6 @@ pid at the end (SIGTERM, then SIGKILL after a grace period).
 """
 
 import http.client
-import os
 import subprocess
 import sys
 import time
@@ -99,13 +98,13 @@ def gunicorn_command(*, port: int, workers: int, worker_class: str, threads: int
         f"--worker-class={worker_class}",
         "--backlog=2048",
         "--log-level=warning",
-        # Production runs gunicorn without an access log: the shop's own
-        # request log (shop.middleware.RequestLogMiddleware) is the one kept.
-        "--access-logfile=-" if os.environ.get("BENCH_ACCESS_LOG") else "",
+        # As the Dockerfile serves it: gunicorn's access log on stdout (here
+        # var/bench/gunicorn.log), beside the shop's own JSON request log.
+        "--access-logfile=-",
     ]
     if worker_class == "gthread":
         command.append(f"--threads={threads}")
-    return [part for part in command if part]
+    return command
 
 
 def celery_command(*, concurrency: int) -> list[str]:
