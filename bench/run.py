@@ -297,7 +297,7 @@ def build_targets(prepared: dict, only: list[str] | None) -> list[load.Target]:
 def print_table(rows: list[dict]) -> None:
     header = (
         f"{'page':<19}{'rps':>9}{'p50 ms':>9}{'p99 ms':>9}{'x bare':>8}"
-        f"{'target':>8}{'queries':>9}{'KiB':>7}  errors"
+        f"{'target':>8}{'queries':>8}{'app ms':>8}{'db ms':>7}{'KiB':>7}  errors"
     )
     print()
     print(header)
@@ -308,7 +308,8 @@ def print_table(rows: list[dict]) -> None:
             f"{row['name']:<19}{row['rps']:>9.1f}{row['p50_ms']:>9.1f}"
             f"{row['p99_ms']:>9.1f}{row['ratio']:>8.2f}"
             f"{(f'{target:.2f}' if target else '-'):>8}"
-            f"{row.get('queries', '-')!s:>9}{row['bytes'] / 1024:>7.1f}  "
+            f"{row.get('queries', '-')!s:>8}{row.get('app_cpu_ms', 0):>8.2f}"
+            f"{row.get('db_cpu_ms', 0):>7.2f}{row['bytes'] / 1024:>7.1f}  "
             f"{row['errors'] or ''}"
             f"{'  MISSES TARGET' if target and row['ratio'] < target else ''}"
         )
@@ -429,7 +430,7 @@ def main(argv=None) -> int:
                     "path": target.path,
                     "anonymous": target.anonymous,
                     "bytes": target.preflight["bytes"],
-                    "queries": queries.get(target.name),
+                    **queries.get(target.name, {}),
                     **result,
                 }
             )

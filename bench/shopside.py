@@ -290,9 +290,21 @@ def prepare(args) -> None:
 # QUERIES
 
 
+def _backend_cpu_seconds(pid: int) -> float:
+    """Return the CPU time a PostgreSQL backend has used, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def queries(args) -> None:
+    """Count each page's SQL queries and its CPU cost per request, in-process.
+
+    CPU time (Django's process, and the PostgreSQL backend serving it) hardly
+    depends on what else the machine does, so this part of the report stays
+    comparable between runs on a busy machine, unlike requests per second.
+    """
     targets = json.loads(args.targets)
-    counts = {}
+    results = {}
     profile_dir = Path(settings.BENCH_DIR) / "profiles"
     for target in targets:
         client = Client(HTTP_HOST="127.0.0.1")
@@ -309,7 +321,24 @@ def queries(args) -> None:
             raise RuntimeError(f"{target['path']} answered {response.status_code}")
         # Read now: the next request's start clears the connection's query log.
         sql = [query["sql"] for query in captured.captured_queries]
-        counts[target["name"]] = len(sql)
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            backend = cursor.fetchone()[0]
+        db_before = _backend_cpu_seconds(backend)
+        app_before = time.process_time()
+        wall_before = time.perf_counter()
+        for _ in range(args.repeat):
+            client.get(target["path"], headers=headers)
+        wall = time.perf_counter() - wall_before
+        app = time.process_time() - app_before
+        db = _backend_cpu_seconds(backend) - db_before
+        results[target["name"]] = {
+            "queries": len(sql),
+            "app_cpu_ms": round(app * 1000 / args.repeat, 2),
+            "db_cpu_ms": round(db * 1000 / args.repeat, 2),
+            "wall_ms": round(wall * 1000 / args.repeat, 2),
+        }
         if args.profile:
             from pyinstrument import Profiler
 
@@ -324,7 +353,7 @@ def queries(args) -> None:
                 profiler.output_text(unicode=True, color=False, show_all=False)
             )
             (profile_dir / f"{slug}.sql.txt").write_text("\n\n".join(sql))
-    _emit(counts)
+    _emit(results)
 
 
 # RACE AND STORM STATE
@@ -398,6 +427,7 @@ def main(argv=None) -> None:
     p = commands.add_parser("queries")
     p.add_argument("targets")
     p.add_argument("--profile", action="store_true")
+    p.add_argument("--repeat", type=int, default=50)
     p.set_defaults(handler=queries)
     commands.add_parser("race-state").set_defaults(handler=race_state)
     commands.add_parser("storm-state").set_defaults(handler=storm_state)
