@@ -2,7 +2,8 @@
 
 import os
 
-os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-not-secret")
+# 32 bytes or more, as HS256 JWT signing keys should be.
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-not-secret-but-32-bytes-long")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/shop")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
 # Tests decide per test whether a worker runs; eager is the default.
