@@ -879,8 +879,10 @@ def _shade(colour: str, index: int) -> tuple[str, str]:
     return to_hex(strong), to_hex(pale)
 
 
-def picture_render(title: str, colour: str, *, index: int = 0, size: int = 600):
-    """Return JPEG bytes of a demo picture: initials on a tile, the title below."""
+def picture_render(
+    title: str, colour: str, *, index: int = 0, size: int = 600, format: str = "JPEG"
+) -> bytes:
+    """Return a demo picture (JPEG or WebP): initials on a tile, the title below."""
     strong, pale = _shade(colour, index)
     scale = size / 600
     picture = Image.new("RGB", (size, size), pale)
@@ -906,5 +908,8 @@ def picture_render(title: str, colour: str, *, index: int = 0, size: int = 600):
         )
         y += 54 * scale
     buffer = BytesIO()
-    picture.save(buffer, "JPEG", quality=85, optimize=True)
+    if format == "WEBP":
+        picture.save(buffer, "WEBP", quality=80, method=2)
+    else:
+        picture.save(buffer, "JPEG", quality=85)
     return buffer.getvalue()

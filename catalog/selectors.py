@@ -27,6 +27,7 @@ from django.db.models import (
     Exists,
     F,
     FloatField,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -34,8 +35,9 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import Lower
+from django.db.models.functions import Cast, Lower, RowNumber
 from django.urls import reverse
 
 from catalog.models import (
@@ -411,28 +413,64 @@ def product_brand_counts(queryset: QuerySet[Product]) -> dict[str, int]:
     return dict(sorted(rows, key=lambda row: (row[0].lower(), row[0])))
 
 
-def home_sections(*, size: int = 12) -> dict[str, list[Product]]:
-    """Return the home page's product rows: top picks and the best deals."""
+@dataclass
+class HomeRow:
+    """A row of product cards on the home page, under a top category."""
+
+    category: CategoryNode
+    products: list[Product]
+
+
+def home_sections(*, deals: int = 12, per_category: int = 8) -> dict:
+    """Return the home page's rows: the best deals, then a row per top category.
+
+    Two queries and their variants, whatever the number of categories: the
+    per-category rows come from one query numbered per top category.
+    """
     tree = category_tree()
     in_stock_products = products_for_cards(products_sellable(tree=tree)).filter(
         in_stock=True
     )
+    # Cast, or SQLite divides the whole-rupee amounts it stores as integers.
     best_discount = Subquery(
         _variants_of_outer_product()
         .filter(stock__gt=0)
-        .annotate(off=(F("mrp") - F("price")) / F("mrp"))
+        .annotate(
+            off=Cast(F("mrp") - F("price"), FloatField()) / Cast("mrp", FloatField())
+        )
         .order_by("-off")
         .values("off")[:1]
     )
+    rows = []
+    if tree.roots:
+        top_of = Case(
+            *[
+                When(category_id__in=root.descendant_ids(), then=Value(root.id))
+                for root in tree.roots
+            ],
+            output_field=IntegerField(),
+        )
+        numbered = in_stock_products.annotate(
+            top_id=top_of,
+            place=Window(
+                RowNumber(),
+                partition_by=[top_of],
+                order_by=[F("rating_count").desc(), F("id").asc()],
+            ),
+        ).filter(place__lte=per_category)
+        by_top: dict[int, list[Product]] = {}
+        for product in numbered.order_by("top_id", "place"):
+            by_top.setdefault(product.top_id, []).append(product)
+        rows = [
+            HomeRow(root, by_top[root.id]) for root in tree.roots if root.id in by_top
+        ]
     return {
-        "top_picks": list(
-            in_stock_products.order_by("-rating_avg", "-rating_count", "id")[:size]
-        ),
         "deals": list(
             in_stock_products.annotate(best_discount=best_discount).order_by(
                 F("best_discount").desc(nulls_last=True), "id"
-            )[:size]
+            )[:deals]
         ),
+        "category_rows": rows,
     }
 
 

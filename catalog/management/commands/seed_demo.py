@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from django.utils.text import slugify
 
 from catalog import demo, services
-from catalog.images import thumbnail_render
+from catalog.images import THUMBNAIL_SIZE
 from catalog.models import Category, Product, ProductImage, ProductVariant, Review
 
 BATCH = 1000
@@ -200,8 +200,12 @@ class Command(BaseCommand):
                 picture = demo.picture_render(item, top.colour, index=index)
                 image = storage.save(image, ContentFile(picture))
             if not storage.exists(thumbnail):
-                with storage.open(image, "rb") as source:
-                    thumbnail = storage.save(thumbnail, thumbnail_render(source))
+                # Drawn at thumbnail size straight away: as thumbnail_render
+                # would make it, without scaling hundreds of pictures down.
+                picture = demo.picture_render(
+                    item, top.colour, index=index, size=THUMBNAIL_SIZE, format="WEBP"
+                )
+                thumbnail = storage.save(thumbnail, ContentFile(picture))
             pool[item] = (image, thumbnail)
             progress.advance()
         progress.finish()
