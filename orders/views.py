@@ -33,6 +33,7 @@ from orders.forms import (
     PostalCodeForm,
 )
 from orders.models import Cart
+from orders.payments.selectors import payment_latest_for_order
 from orders.payments.services import payment_status_refresh
 from orders.selectors import SESSION_CART_KEY, SESSION_POSTAL_CODE_KEY
 from shop.errors import DomainError
@@ -334,6 +335,9 @@ def order_detail(request, number: str):
             "order": order,
             "can_cancel": order.status in services.CANCELLABLE_BY_SHOPPER,
             "invoice_ready": selectors.order_invoice_ready(order=order),
+            "payment": payment_latest_for_order(order=order)
+            if order.status == "pending_payment"
+            else None,
         },
     )
 

@@ -171,3 +171,28 @@ def test_the_test_card_page_takes_only_post(
     response = user_client.get(pay_url(payable_order))
 
     assert response.status_code == 405
+
+
+def test_the_order_page_says_the_last_payment_failed_and_offers_a_retry(
+    offline_payments, user_client, post_card, payable_order
+):
+    post_card(payable_order, "4000000000000002")
+
+    page = user_client.get(f"/orders/{payable_order.number}/").content.decode()
+
+    assert "Payment failed" in page
+    assert "Your last payment did not go through: Your card was declined." in page
+    assert ">Try again</a>" in page
+
+
+def test_the_order_page_says_a_processing_payment_needs_no_second_try(
+    offline_payments, user_client, payable_order
+):
+    payment = payment_start(order=payable_order, user=payable_order.user)
+    Payment.objects.filter(pk=payment.pk).update(status=Payment.Status.PROCESSING)
+
+    page = user_client.get(f"/orders/{payable_order.number}/").content.decode()
+
+    assert "Payment processing" in page
+    assert "there is no need to pay again" in page
+    assert "Pay now" not in page
