@@ -194,7 +194,6 @@ def test_the_admin_refuses_a_bad_picture_and_stores_nothing(
     html = response.content.decode()
     assert "errorlist" in html
 
-    print(case, re.findall(r"errorlist[^>]*>(.*?)</ul>", html, re.S))
     assert MESSAGES[case] in html
     assert ProductImage.objects.filter(product=seller_product).count() == 0
     assert _media_files(settings) == files_before
