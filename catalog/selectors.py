@@ -320,12 +320,15 @@ def _search_apply(queryset, text: str, tree: CategoryTree) -> QuerySet[Product]:
             match |= Q(search_doc=query)
             rank = rank + SearchRank(F("search_doc"), query)
     else:
+        # SQLite (`make run`): a plain match. A longer word matches on its
+        # first four letters, a crude allowance for typos late in a word.
         words = Q()
         for term in terms:
+            stem = term[:4] if len(term) >= 5 else term
             words &= (
-                Q(name__icontains=term)
-                | Q(brand__icontains=term)
-                | Q(description__icontains=term)
+                Q(name__icontains=stem)
+                | Q(brand__icontains=stem)
+                | Q(description__icontains=stem)
             )
         match = (words if terms else Q(pk__in=[])) | in_categories | by_sku
         rank = rank + _bonus(Q(name__icontains=text), 1.0)

@@ -35,17 +35,17 @@ def test_seed_builds_a_shop_with_pictures_sellers_and_reviews(settings):
 
 @pytest.mark.django_db
 def test_seeding_twice_adds_nothing_and_a_bigger_number_tops_up():
-    seed(products=30, categories=10)
+    seed(products=30, categories=16)
     names = set(Product.objects.values_list("name", flat=True))
 
-    seed(products=30, categories=10)
+    seed(products=30, categories=16)
     assert Product.objects.count() == 30
     assert set(Product.objects.values_list("name", flat=True)) == names
 
-    seed(products=45, categories=10)
+    seed(products=45, categories=16)
     assert Product.objects.count() == 45
     assert Product.objects.values("slug").distinct().count() == 45
-    assert Category.objects.count() == 10
+    assert Category.objects.count() == 16
 
 
 @pytest.mark.django_db
@@ -59,7 +59,7 @@ def test_seeded_products_spread_over_every_subcategory():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "options", [{"products": -1}, {"categories": 3}, {"categories": 51}]
+    "options", [{"products": -1}, {"categories": 15}, {"categories": 51}]
 )
 def test_bad_numbers_are_refused(options):
     with pytest.raises(CommandError):

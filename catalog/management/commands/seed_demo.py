@@ -24,6 +24,8 @@ from catalog.models import Category, Product, ProductImage, ProductVariant, Revi
 
 BATCH = 1000
 ALL_CATEGORIES = len(demo.CATALOGUE) + sum(len(t.children) for t in demo.CATALOGUE)
+# Every top category needs one subcategory at least: products sit in those.
+FEWEST_CATEGORIES = 2 * len(demo.CATALOGUE)
 _SEED_SKU = re.compile(r"^FC(\d{6})-\d+$")
 
 
@@ -76,7 +78,7 @@ class Command(BaseCommand):
             "--categories",
             type=int,
             default=ALL_CATEGORIES,
-            help=f"Categories in all, top ones included: {len(demo.CATALOGUE)} "
+            help=f"Categories in all, top ones included: {FEWEST_CATEGORIES} "
             f"to {ALL_CATEGORIES} (default {ALL_CATEGORIES}).",
         )
         parser.add_argument(
@@ -86,9 +88,9 @@ class Command(BaseCommand):
     def handle(self, *args, products: int, categories: int, seed: int, **options):
         if products < 0:
             raise CommandError("--products cannot be negative.")
-        if not len(demo.CATALOGUE) <= categories <= ALL_CATEGORIES:
+        if not FEWEST_CATEGORIES <= categories <= ALL_CATEGORIES:
             raise CommandError(
-                f"--categories must be between {len(demo.CATALOGUE)} "
+                f"--categories must be between {FEWEST_CATEGORIES} "
                 f"and {ALL_CATEGORIES}."
             )
         self.show = options["verbosity"] > 0
