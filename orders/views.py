@@ -32,7 +32,8 @@ from orders.forms import (
     CheckoutForm,
     PostalCodeForm,
 )
-from orders.models import Cart
+from orders.invoicing.selectors import order_credit_notes
+from orders.models import Cart, Invoice
 from orders.payments.selectors import payment_latest_for_order
 from orders.payments.services import payment_status_refresh
 from orders.selectors import SESSION_CART_KEY, SESSION_POSTAL_CODE_KEY
@@ -335,6 +336,9 @@ def order_detail(request, number: str):
             "order": order,
             "can_cancel": order.status in services.CANCELLABLE_BY_SHOPPER,
             "invoice_ready": selectors.order_invoice_ready(order=order),
+            "credit_notes": order_credit_notes(order=order).filter(
+                status=Invoice.Status.READY
+            ),
             "payment": payment_latest_for_order(order=order)
             if order.status == "pending_payment"
             else None,

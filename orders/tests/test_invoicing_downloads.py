@@ -261,3 +261,16 @@ def test_schema_documents_the_invoice_as_a_pdf(api_client):
     }
     assert set(responses["404"]["content"]) == {"application/json"}
     assert set(responses["401"]["content"]) == {"application/json"}
+
+
+def test_the_order_page_links_the_invoice_and_its_credit_notes(
+    client, user, paid_order, credit_note
+):
+    client.force_login(user)
+
+    page = client.get(f"/orders/{paid_order.number}/").content.decode()
+
+    assert f'href="/orders/{paid_order.number}/invoice/"' in page
+    assert (
+        f'href="/orders/{paid_order.number}/credit-notes/{credit_note.number}/"' in page
+    )

@@ -12,7 +12,7 @@ os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
 os.environ.setdefault("STRIPE_WEBHOOK_SECRET", "whsec_test_secret")
 
 from .base import *  # noqa: E402,F403
-from .base import BASE_DIR  # noqa: E402
+from .base import BASE_DIR, env  # noqa: E402
 
 DEBUG = False
 PASSWORD_HASHERS = [
@@ -20,8 +20,12 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.MD5PasswordHasher",
     "django.contrib.auth.hashers.Argon2PasswordHasher",
 ]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-MEDIA_ROOT = str(BASE_DIR / "var" / "test-media")
+# A worker process started by a test may be told to use real SMTP and the
+# test's own media folder.
+EMAIL_BACKEND = env(
+    "EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend"
+)
+MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "test-media"))
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }

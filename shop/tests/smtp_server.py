@@ -76,7 +76,8 @@ class LoopbackSMTPServer:
     def worker_env(self) -> dict:
         """Environment that makes a worker process send through this server."""
         return {
-            "DJANGO_SETTINGS_MODULE": "shop.tests.settings_smtp",
+            "DJANGO_SETTINGS_MODULE": "shop.settings.test",
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "EMAIL_HOST": self.host,
             "EMAIL_PORT": str(self.port),
             "EMAIL_TIMEOUT": "30",
