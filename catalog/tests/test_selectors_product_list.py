@@ -176,3 +176,33 @@ def test_listing_cards_carry_variants_and_thumbnail(tree, make_product):
 
     assert [v.label for v in listed.active_variants] == ["500 g", "1 kg"]
     assert listed.card_thumbnail_url == "/media/products/thumbs/curd.webp"
+
+
+@pytest.mark.django_db
+def test_home_rows_group_in_stock_products_by_top_category(tree, make_product):
+    from catalog.selectors import home_sections
+
+    milk = make_product(name="Milk", category=tree["milk"], rating_count=9)
+    make_product(name="Sold out", category=tree["milk"], stock=0)
+    cheese = make_product(name="Cheese", category=tree["cheese"], rating_count=3)
+    banana = make_product(name="Banana", category=tree["fresh-fruits"])
+
+    rows = home_sections(per_category=5)["category_rows"]
+
+    assert [(row.category.slug, row.products) for row in rows] == [
+        ("fruits", [banana]),
+        ("dairy", [milk, cheese]),
+    ]
+
+
+@pytest.mark.django_db
+def test_home_deals_put_the_biggest_discount_first(tree, make_product):
+    from catalog.selectors import home_sections
+
+    make_product(name="Small", category=tree["milk"], price="95", mrp="100")
+    make_product(name="Big", category=tree["milk"], price="60", mrp="100")
+    make_product(name="None", category=tree["milk"], price="50", mrp="50")
+
+    deals = home_sections()["deals"]
+
+    assert [p.name for p in deals] == ["Big", "Small", "None"]
