@@ -101,6 +101,10 @@ def _problem(request, *, message: str, status: int, back: str, code: str = ""):
 
 def _cart_change_json(request, *, variant_id: int, change, next_url: str) -> dict:
     state = cart_state(request)
+    # The swapped-in buttons must name the product for screen readers, as
+    # the server-rendered card does ("Add one more Robusta Banana").
+    variant = selectors.variant_get_for_cart(variant_id=variant_id)
+    name = variant.product.name if variant is not None else ""
     return {
         "variant": variant_id,
         "quantity": change.quantity,
@@ -112,7 +116,12 @@ def _cart_change_json(request, *, variant_id: int, change, next_url: str) -> dic
         },
         "control_html": render_to_string(
             "orders/_cart_control.html",
-            {"variant_id": variant_id, "quantity": change.quantity, "next": next_url},
+            {
+                "variant_id": variant_id,
+                "quantity": change.quantity,
+                "next": next_url,
+                "name": name,
+            },
             request=request,
         ),
     }
