@@ -427,7 +427,7 @@ def main(argv=None) -> None:
     p = commands.add_parser("queries")
     p.add_argument("targets")
     p.add_argument("--profile", action="store_true")
-    p.add_argument("--repeat", type=int, default=50)
+    p.add_argument("--repeat", type=int, default=20)
     p.set_defaults(handler=queries)
     commands.add_parser("race-state").set_defaults(handler=race_state)
     commands.add_parser("storm-state").set_defaults(handler=storm_state)
