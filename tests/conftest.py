@@ -227,6 +227,11 @@ class BrowserProblems:
         ):
             self.console_errors.append(message.text)
 
+    def _request_failed(self, request) -> None:
+        # A download ends its navigation with ERR_ABORTED; that is no failure.
+        if request.failure != "net::ERR_ABORTED":
+            self.failed_requests.append(f"failed {request.url}: {request.failure}")
+
     def assert_none(self) -> None:
         assert self.console_errors == [], self.console_errors
         assert self.failed_requests == [], self.failed_requests
@@ -245,12 +250,7 @@ class BrowserProblems:
                 else None
             ),
         )
-        page.on(
-            "requestfailed",
-            lambda request: self.failed_requests.append(
-                f"failed {request.url}: {request.failure}"
-            ),
-        )
+        page.on("requestfailed", self._request_failed)
 
 
 def _new_page(browser, **context_options):

@@ -48,8 +48,36 @@ def _product(*, seller, category, name, slug, brand, label, price, mrp, stock, s
     return product, variant
 
 
-def shop_seed(*, seller=None) -> Shop:
-    """Create the catalogue, the service area and slots; return the handles."""
+PICTURE_COLOURS = {
+    "banana": "#f4d03f",
+    "apple": "#c0392b",
+    "mango": "#f39c12",
+    "tomato": "#e74c3c",
+    "milk": "#ecf0f1",
+    "paneer": "#fdfefe",
+}
+
+
+def _picture(colour: str):
+    """A simple product photo: a coloured disc on white, as a PNG upload."""
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image, ImageDraw
+
+    picture = Image.new("RGB", (480, 480), "white")
+    ImageDraw.Draw(picture).ellipse((60, 60, 420, 420), fill=colour, outline="#555")
+    buffer = BytesIO()
+    picture.save(buffer, "PNG")
+    return SimpleUploadedFile("photo.png", buffer.getvalue(), content_type="image/png")
+
+
+def shop_seed(*, seller=None, pictures: bool = False) -> Shop:
+    """Create the catalogue, the service area and slots; return the handles.
+
+    With `pictures`, each product gets a photo through the catalogue's image
+    service (its thumbnail is made after the commit).
+    """
     from accounts.tests.factories import SellerFactory
     from catalog.tests.factories import CategoryFactory
     from orders.tests.factories import DeliverySlotFactory, ServiceAreaFactory
@@ -106,6 +134,11 @@ def shop_seed(*, seller=None) -> Shop:
             stock=stock,
             sku=sku,
         )
+    if pictures:
+        from catalog.services import product_image_add
+
+        for key, product in products.items():
+            product_image_add(product=product, upload=_picture(PICTURE_COLOURS[key]))
     area = ServiceAreaFactory(postal_code=PIN_CODE, name="MG Road", promise_minutes=15)
     now = timezone.localtime().replace(minute=0, second=0, microsecond=0)
     slots = [
