@@ -424,15 +424,16 @@ class HomeRow:
     products: list[Product]
 
 
-def home_sections(*, deals: int = 12, per_category: int = 8) -> dict:
-    """Return the home page's rows: the best deals, then a row per top category.
+# Which products the home page features is worked out over the whole shop,
+# so the choice is kept a few minutes; the cards themselves (price, stock,
+# whether still sold) are read fresh on every request.
+HOME_PICKS_KEY = "catalog:home-picks"
+HOME_PICKS_TIMEOUT = 300
 
-    Two queries and their variants, whatever the number of categories: the
-    per-category rows come from one query numbered per top category.
-    """
-    tree = category_tree()
-    in_stock_products = products_for_cards(products_sellable(tree=tree)).filter(
-        in_stock=True
+
+def _home_picks(tree: CategoryTree, *, deals: int, per_category: int) -> dict:
+    in_stock_products = products_sellable(tree=tree).filter(
+        Exists(_variants_of_outer_product().filter(stock__gt=0))
     )
     # Cast, or SQLite divides the whole-rupee amounts it stores as integers.
     best_discount = Subquery(
@@ -444,7 +445,12 @@ def home_sections(*, deals: int = 12, per_category: int = 8) -> dict:
         .order_by("-off")
         .values("off")[:1]
     )
-    rows = []
+    deal_ids = list(
+        in_stock_products.annotate(best_discount=best_discount)
+        .order_by(F("best_discount").desc(nulls_last=True), "id")
+        .values_list("pk", flat=True)[:deals]
+    )
+    rows: dict[int, list[int]] = {}
     if tree.roots:
         top_of = Case(
             *[
@@ -453,36 +459,55 @@ def home_sections(*, deals: int = 12, per_category: int = 8) -> dict:
             ],
             output_field=IntegerField(),
         )
-        numbered = in_stock_products.annotate(
-            top_id=top_of,
-            place=Window(
-                RowNumber(),
-                partition_by=[top_of],
-                order_by=[F("rating_count").desc(), F("id").asc()],
-            ),
-        ).filter(place__lte=per_category)
-        by_top: dict[int, list[Product]] = {}
-        for product in numbered.order_by("top_id", "place"):
-            by_top.setdefault(product.top_id, []).append(product)
-        rows = [
-            HomeRow(root, by_top[root.id]) for root in tree.roots if root.id in by_top
-        ]
+        numbered = (
+            in_stock_products.annotate(
+                top_id=top_of,
+                place=Window(
+                    RowNumber(),
+                    partition_by=[top_of],
+                    order_by=[F("rating_count").desc(), F("id").asc()],
+                ),
+            )
+            .filter(place__lte=per_category)
+            .order_by("top_id", "place")
+        )
+        for top_id, pk in numbered.values_list("top_id", "pk"):
+            rows.setdefault(top_id, []).append(pk)
+    return {"deals": deal_ids, "rows": rows}
+
+
+def home_sections(*, deals: int = 12, per_category: int = 6) -> dict:
+    """Return the home page's rows: the best deals, then a row per top category.
+
+    The featured products are chosen in two queries (kept for a few minutes)
+    and shown, fresh, in two more, whatever the number of categories.
+    """
+    tree = category_tree()
+    key = f"{HOME_PICKS_KEY}:{deals}:{per_category}"
+    picks = cache.get(key)
+    if picks is None:
+        picks = _home_picks(tree, deals=deals, per_category=per_category)
+        cache.set(key, picks, timeout=HOME_PICKS_TIMEOUT)
+    ids = picks["deals"] + [pk for row in picks["rows"].values() for pk in row]
+    cards = {p.pk: p for p in product_cards_by_ids(ids=ids, tree=tree)}
+    rows = []
+    for root in tree.roots:
+        products = [cards[pk] for pk in picks["rows"].get(root.id, []) if pk in cards]
+        if products:
+            rows.append(HomeRow(root, products))
     return {
-        "deals": list(
-            in_stock_products.annotate(best_discount=best_discount).order_by(
-                F("best_discount").desc(nulls_last=True), "id"
-            )[:deals]
-        ),
+        "deals": [cards[pk] for pk in picks["deals"] if pk in cards],
         "category_rows": rows,
     }
 
 
-def product_cards_by_ids(*, ids: Iterable[int]) -> list[Product]:
+def product_cards_by_ids(
+    *, ids: Iterable[int], tree: CategoryTree | None = None
+) -> list[Product]:
     """Return sellable products ready for the product card, in the given order."""
     ids = list(ids)
-    by_id = {
-        p.pk: p for p in products_for_cards(products_sellable()).filter(pk__in=ids)
-    }
+    sellable = products_for_cards(products_sellable(tree=tree))
+    by_id = {p.pk: p for p in sellable.filter(pk__in=set(ids))}
     return [by_id[pk] for pk in ids if pk in by_id]
 
 

@@ -350,3 +350,16 @@ def test_anonymous_review_post_goes_to_login(client, tree, make_product):
     assert response.status_code == 302
     assert "/account/login/" in response["Location"]
     assert product.reviews.count() == 0
+
+
+@pytest.mark.django_db
+def test_home_never_shows_a_product_hidden_after_it_was_featured(
+    client, tree, make_product
+):
+    product = make_product(name="Toned Milk", category=tree["milk"])
+    assert "Toned Milk" in html(client.get("/"))
+
+    product.is_active = False
+    product.save()
+
+    assert "Toned Milk" not in html(client.get("/"))
