@@ -171,6 +171,12 @@ def static_is_fresh() -> bool:
     return manifest.stat().st_mtime > newest
 
 
+def redis_version(redis_url: str) -> str:
+    import redis
+
+    return redis.Redis.from_url(redis_url).info()["redis_version"]
+
+
 def redis_flush(redis_url: str) -> None:
     import redis
 
@@ -241,15 +247,17 @@ def machine() -> dict:
 
     import django
 
+    memory_kib = int(first_line("/proc/meminfo", "MemTotal").split()[0] or 0)
+    wrk = version(["wrk", "--version"]).split()
     return {
         "cpus": os.cpu_count(),
         "cpu_model": first_line("/proc/cpuinfo", "model name"),
-        "memory_total": first_line("/proc/meminfo", "MemTotal"),
+        "memory_total": f"{memory_kib / 1024 / 1024:.1f} GiB",
         "kernel": platform.release(),
         "python": platform.python_version(),
         "django": django.get_version(),
         "gunicorn": version([sys.executable, "-m", "gunicorn", "--version"]),
-        "wrk": version(["wrk", "--version"]).splitlines()[0] if load.wrk_path() else "",
+        "wrk": f"wrk {wrk[1]}" if len(wrk) > 1 else "wrk",
     }
 
 
@@ -366,6 +374,7 @@ def main(argv=None) -> int:
             steps.run("collect static files", manage, env, "collectstatic", "--noinput")
         report["catalogue"] = shopside(env, "catalogue")
         report["postgres"] = report["catalogue"].pop("postgres", "")
+        report["redis"] = redis_version(env["REDIS_URL"])
 
         steps.run("start the SMTP sink", sink.start)
         stripe_process = processes.start(
@@ -455,6 +464,8 @@ def main(argv=None) -> int:
                 else row["ratio"] >= row["target_ratio"]
             )
         report["pages"] = rows
+        loads = [row["loadavg_before"] for row in rows]
+        report["loadavg_during_pages"] = [min(loads), max(loads)]
         print_table(rows)
 
         if not args.skip_race:

@@ -1,0 +1,134 @@
+"""Print a benchmark result (bench/results/latest.json) as Markdown tables.
+
+    .venv/bin/python bench/report.py [bench/results/latest.json]
+
+The tables are the ones docs/performance.md shows.
+"""
+
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pages_table(report: dict) -> str:
+    lines = [
+        "| page | URL | rps | p50 ms | p99 ms | × bare | target | queries "
+        "| app CPU ms | db CPU ms | KiB |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in report["pages"]:
+        target = row.get("target_ratio")
+        verdict = ""
+        if target:
+            verdict = " ✓" if row["ratio"] >= target else " ✗"
+        lines.append(
+            f"| {row['name']} | `{row['path']}` | {row['rps']:.1f} "
+            f"| {row['p50_ms']:.1f} | {row['p99_ms']:.1f} "
+            f"| {row['ratio']:.3f}{verdict} "
+            f"| {f'{target:.2f}' if target else '–'} | {row.get('queries', '–')} "
+            f"| {row.get('app_cpu_ms', 0):.1f} | {row.get('db_cpu_ms', 0):.1f} "
+            f"| {row['bytes'] / 1024:.1f} |"
+        )
+    return "\n".join(lines)
+
+
+def race_table(race: dict) -> str:
+    keys = [
+        ("buyers", "buyers"),
+        ("stock_before", "units in stock"),
+        ("orders_made", "orders made (201)"),
+        ("refused_409", "refused (409)"),
+        ("refusal_codes", "refusal codes"),
+        ("server_errors", "server errors (5xx)"),
+        ("final_stock", "final stock"),
+        ("orders_in_database", "orders in the database"),
+        ("seconds", "seconds, first request to last answer"),
+        ("orders_per_second", "orders per second"),
+        ("answers_per_second", "answers per second"),
+        ("latency_p50_ms", "answer p50 ms"),
+        ("latency_max_ms", "answer max ms"),
+    ]
+    return _facts(race, keys)
+
+
+def storm_table(storm: dict) -> str:
+    keys = [
+        ("orders", "orders"),
+        ("events", "distinct events (processing + succeeded per order)"),
+        ("copies_per_event", "deliveries of each event"),
+        ("deliveries_sent", "deliveries sent"),
+        ("concurrent_senders", "concurrent senders"),
+        ("answers", "answers"),
+        ("server_errors", "server errors (5xx)"),
+        ("orders_paid", "orders paid"),
+        ("paid_transitions", "'paid' status changes"),
+        ("invoices", "invoices"),
+        ("invoices_ready", "invoices rendered (PDF)"),
+        ("confirmation_emails", "confirmation emails recorded"),
+        ("emails_received_by_smtp", "emails received by the SMTP sink"),
+        ("emails_with_pdf", "of which with the PDF attached"),
+        ("deliveries_per_second", "webhook deliveries per second"),
+        ("seconds_to_invoices_and_emails", "seconds until every invoice and email"),
+        ("worker", "worker"),
+    ]
+    return _facts(storm, keys)
+
+
+def memory_table(memory: dict) -> str:
+    return _facts(
+        memory,
+        [
+            ("gunicorn_master", "gunicorn master"),
+            ("gunicorn_workers", "gunicorn workers"),
+            ("celery_main", "Celery worker, main process"),
+            ("celery_pool", "Celery worker, pool processes"),
+        ],
+        unit=" MiB",
+    )
+
+
+def _facts(data: dict, keys, unit: str = "") -> str:
+    lines = ["| | |", "|---|---:|"]
+    for key, label in keys:
+        if key in data:
+            value = data[key]
+            if isinstance(value, dict):
+                value = ", ".join(f"{k}: {v}" for k, v in value.items())
+            elif isinstance(value, list):
+                value = ", ".join(f"{v}{unit}" for v in value)
+            else:
+                value = f"{value}{unit}"
+            lines.append(f"| {label} | {value} |")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    path = Path(argv[0]) if argv else ROOT / "bench" / "results" / "latest.json"
+    report = json.loads(path.read_text())
+    machine = report["machine"]
+    print(
+        f"Run of {report['started_at']}: {machine['cpus']} × {machine['cpu_model']}, "
+        f"{machine['memory_total']}, Python {machine['python']}, Django "
+        f"{machine['django']}, PostgreSQL {report.get('postgres', '?')}, "
+        f"Redis {report.get('redis', '?')}, {machine['gunicorn']}, "
+        f"{machine['wrk']}; ceiling {report.get('ceiling_rps')} rps; "
+        f"load average {report.get('loadavg_during_pages')}; "
+        f"whole run {report.get('total_seconds')} s.\n"
+    )
+    print(pages_table(report))
+    for title, key, render in (
+        ("Checkout race", "race", race_table),
+        ("Webhook storm", "storm", storm_table),
+        ("Memory after the run (VmRSS)", "memory_mib", memory_table),
+    ):
+        if key in report:
+            print(f"\n{title}\n")
+            print(render(report[key]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
