@@ -235,7 +235,13 @@ class ProfileUpdateSerializer(serializers.Serializer):
 
 
 class AddressSerializer(serializers.ModelSerializer):
-    country = serializers.ChoiceField(choices=[("IN", "India")], default="IN")
+    # The message does not echo the input: a lone surrogate in it could not
+    # be encoded into the JSON answer.
+    country = serializers.ChoiceField(
+        choices=[("IN", "India")],
+        default="IN",
+        error_messages={"invalid_choice": "We deliver in India only: use IN."},
+    )
     is_default = serializers.BooleanField(
         required=False,
         help_text="true makes this the one default address; the default cannot "
