@@ -111,8 +111,9 @@ def main(argv=None) -> int:
     machine = report["machine"]
     print(
         f"Run of {report['started_at']}: {machine['cpus']} × {machine['cpu_model']}, "
-        f"{machine['memory_total']}, Python {machine['python']}, Django "
-        f"{machine['django']}, PostgreSQL {report.get('postgres', '?')}, "
+        f"{machine['memory_total']}, {machine.get('os', '')}, "
+        f"Python {machine['python']}, Django {machine['django']}, "
+        f"PostgreSQL {report.get('postgres', '?')}, "
         f"Redis {report.get('redis', '?')}, {machine['gunicorn']}, "
         f"{machine['wrk']}; ceiling {report.get('ceiling_rps')} rps; "
         f"load average {report.get('loadavg_during_pages')}; "

@@ -22,6 +22,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import subprocess
 import sys
 import time
@@ -228,11 +229,11 @@ def catalogue_ready(env: dict, args) -> bool:
 
 
 def machine() -> dict:
-    def first_line(path: str, prefix: str) -> str:
+    def first_line(path: str, prefix: str, separator: str = ":") -> str:
         try:
             for line in Path(path).read_text().splitlines():
                 if line.startswith(prefix):
-                    return line.split(":", 1)[1].strip()
+                    return line.split(separator, 1)[1].strip()
         except OSError:
             return ""
         return ""
@@ -248,16 +249,20 @@ def machine() -> dict:
     import django
 
     memory_kib = int(first_line("/proc/meminfo", "MemTotal").split()[0] or 0)
-    wrk = version(["wrk", "--version"]).split()
+    wrk = re.search(r"\d+\.\d+\.\d+", version(["wrk", "--version"]))
+    gunicorn = re.search(
+        r"\d+\.\d+\.\d+", version([sys.executable, "-m", "gunicorn", "--version"])
+    )
     return {
         "cpus": os.cpu_count(),
         "cpu_model": first_line("/proc/cpuinfo", "model name"),
         "memory_total": f"{memory_kib / 1024 / 1024:.1f} GiB",
+        "os": first_line("/etc/os-release", "PRETTY_NAME", "=").strip('"'),
         "kernel": platform.release(),
         "python": platform.python_version(),
         "django": django.get_version(),
-        "gunicorn": version([sys.executable, "-m", "gunicorn", "--version"]),
-        "wrk": f"wrk {wrk[1]}" if len(wrk) > 1 else "wrk",
+        "gunicorn": f"gunicorn {gunicorn.group(0) if gunicorn else '?'}",
+        "wrk": f"wrk {wrk.group(0) if wrk else '?'}",
     }
 
 
@@ -373,7 +378,7 @@ def main(argv=None) -> int:
         else:
             steps.run("collect static files", manage, env, "collectstatic", "--noinput")
         report["catalogue"] = shopside(env, "catalogue")
-        report["postgres"] = report["catalogue"].pop("postgres", "")
+        report["postgres"] = report["catalogue"].pop("postgres", "").split()[0]
         report["redis"] = redis_version(env["REDIS_URL"])
 
         steps.run("start the SMTP sink", sink.start)
