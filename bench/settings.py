@@ -2,9 +2,10 @@
 
 Everything comes from shop.settings.production; this module only supplies the
 environment a real deployment would (secret key, hosts, Stripe keys pointed at
-the fake Stripe on loopback) and the two things a benchmark needs besides:
-plain HTTP on loopback (no SSL redirect) and `/bench/bare`, the ceiling.
-Every value can be overridden from the environment.
+the fake Stripe on loopback) and what a benchmark needs besides: plain HTTP on
+loopback (no SSL redirect, no HSTS), `bench.urls` (the shop's URLs and
+`/bench/bare`, the ceiling) and static files without compressed copies.
+Every environment value can be overridden.
 """
 
 import os
