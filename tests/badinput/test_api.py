@@ -311,3 +311,24 @@ def test_bad_query_parameters_get_a_clear_answer(client, world, path, params):
     assert response.status_code < 500
     if response.status_code >= 400:
         _assert_refused(response)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/me/addresses/-1/", "/api/v1/products/bad%20slug!/", "/api/v1/nothing/"],
+)
+def test_a_url_no_api_route_matches_answers_the_json_error(client, path):
+    response = client.get(path)
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"code": "not_found", "detail": "Not found."}
+
+
+@pytest.mark.django_db
+def test_a_page_no_route_matches_still_gets_the_404_page(client):
+    response = client.get("/no-such-shelf/")
+
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
