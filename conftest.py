@@ -5,6 +5,7 @@ eagerly unless a test asks for `celery_worker_process`, which starts a real
 worker on the Redis broker against the test database.
 """
 
+import importlib
 import os
 import socket
 import subprocess
@@ -47,6 +48,26 @@ def _fresh_cache_and_eager_tasks():
     celery_app.conf.update(task_always_eager=True, task_eager_propagates=True)
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _data_migrations_after_flush(request):
+    """Put back what data migrations made (the Sellers group) for transactional tests.
+
+    A transactional test ends by flushing every table; Django re-creates content
+    types and permissions, but not rows that data migrations wrote.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or (
+        marker is not None and marker.kwargs.get("transaction", False)
+    )
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    sellers_group = importlib.import_module("accounts.migrations.0002_sellers_group")
+    sellers_group.create_sellers_group(apps, schema_editor=None)
 
 
 @pytest.fixture(autouse=True)

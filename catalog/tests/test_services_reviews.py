@@ -80,7 +80,7 @@ def test_deleting_a_review_recomputes_the_rating(tree, make_product):
     assert (product.rating_count, product.rating_avg) == (1, Decimal("4.00"))
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_reviews_leave_a_correct_average(tree, make_product):
     product = make_product(category=tree["milk"])
     shoppers = [UserFactory() for _ in range(6)]
@@ -114,7 +114,7 @@ def test_concurrent_reviews_leave_a_correct_average(tree, make_product):
     assert product.rating_avg == Decimal("3.33")
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_same_shopper_twice_at_once_gets_one_review(tree, make_product):
     product = make_product(category=tree["milk"])
     shopper = UserFactory()

@@ -1,8 +1,7 @@
 """Invoice numbers have no gaps and no repeats, even when orders are paid at once.
 
 The races run for real on PostgreSQL: threads with their own connections,
-outside a test transaction (serialized_rollback keeps the migrations' data,
-such as the Sellers group, for the tests after a flush).
+outside a test transaction.
 """
 
 import threading
@@ -40,7 +39,7 @@ def _at_once(target, args_list):
     return errors
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_twenty_orders_paid_at_once_get_numbers_one_to_twenty(paid_order_factory):
     orders = [paid_order_factory() for _ in range(20)]
     year = timezone.localdate().year
@@ -60,7 +59,7 @@ def test_twenty_orders_paid_at_once_get_numbers_one_to_twenty(paid_order_factory
     assert InvoiceSequence.objects.get(kind="invoice", year=year).last == 20
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_one_order_invoiced_from_six_workers_at_once_gets_one_invoice_and_email(
     paid_order,
 ):

@@ -18,8 +18,8 @@ from shop.tests.smtp_server import LoopbackSMTPServer, RecordingHandler
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.timeout(120),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.timeout(240),
+    pytest.mark.django_db(transaction=True),
 ]
 
 # Seconds after which Redis gives a dead worker's task to another worker.

@@ -19,7 +19,7 @@ def post_json(url, headers=None):
         return response.status, json.loads(response.read())
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_card_payment_end_to_end_over_http(
     live_server, settings, payable_order, user
 ):

@@ -23,7 +23,7 @@ from shop.models import OutboundEmail
 DELIVERIES = 10
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_storm_of_repeated_events_pays_once_and_invoices_once(
     fake_stripe, payable_order, user
 ):
