@@ -381,6 +381,8 @@ def main(argv=None) -> int:
         report["postgres"] = report["catalogue"].pop("postgres", "").split()[0]
         report["redis"] = redis_version(env["REDIS_URL"])
 
+        servers.port_must_be_free(args.port)
+        servers.port_must_be_free(args.smtp_port)
         steps.run("start the SMTP sink", sink.start)
         stripe_process = processes.start(
             "fake-stripe", [sys.executable, "-m", "bench.stripe_server"], env

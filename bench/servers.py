@@ -5,6 +5,7 @@ pid at the end (SIGTERM, then SIGKILL after a grace period).
 """
 
 import http.client
+import socket
 import subprocess
 import sys
 import time
@@ -49,6 +50,23 @@ def _terminate(process: subprocess.Popen, grace: float = 20.0) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(timeout=5)
+
+
+def port_must_be_free(port: int) -> None:
+    """Refuse to start when something already listens on the port.
+
+    A server left over from an interrupted run would otherwise answer the
+    readiness check in place of the one being started.
+    """
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            pass
+    except OSError:
+        return
+    raise RuntimeError(
+        f"something already listens on 127.0.0.1:{port}; stop it or pass "
+        "another port (--port, --smtp-port)"
+    )
 
 
 def wait_http(port: int, path: str, process: subprocess.Popen, timeout: float) -> None:
