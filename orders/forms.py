@@ -2,8 +2,8 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from accounts.models import Address
-from accounts.validators import phone_clean, postal_code_clean
+from accounts.forms import AddressForm
+from accounts.validators import postal_code_clean
 
 
 class _QuantityForm(forms.Form):
@@ -79,33 +79,7 @@ class CheckoutForm(forms.Form):
         return token
 
 
-class CheckoutAddressForm(forms.ModelForm):
+class CheckoutAddressForm(AddressForm):
     """A new delivery address, added from checkout through the accounts service."""
 
-    class Meta:
-        model = Address
-        fields = [
-            "label",
-            "name",
-            "phone",
-            "line1",
-            "line2",
-            "city",
-            "state",
-            "postal_code",
-        ]
-        labels = {"postal_code": "PIN code"}
-        widgets = {
-            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
-            "postal_code": forms.TextInput(
-                attrs={"inputmode": "numeric", "autocomplete": "postal-code"}
-            ),
-        }
-
     prefix = "new"
-
-    def clean_phone(self):
-        return phone_clean(self.cleaned_data["phone"])
-
-    def clean_postal_code(self):
-        return postal_code_clean(self.cleaned_data["postal_code"])

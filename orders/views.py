@@ -306,7 +306,11 @@ def checkout_address(request):
     form = CheckoutAddressForm(request.POST)
     if not form.is_valid():
         return _checkout_page(request, address_form=form, status=400)
-    address = address_create(user=request.user, data=form.cleaned_data)
+    address = address_create(
+        user=request.user,
+        data=form.address_data(),
+        make_default=form.cleaned_data["make_default"],
+    )
     return redirect(f"{reverse('orders:checkout')}?address={address.pk}")
 
 

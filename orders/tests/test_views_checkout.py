@@ -168,6 +168,7 @@ def test_adding_an_address_from_checkout_uses_the_address_book(
             "new-city": "Bengaluru",
             "new-state": "Karnataka",
             "new-postal_code": "560001",
+            "new-country": "IN",
         },
     )
 
