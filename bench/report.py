@@ -14,9 +14,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def pages_table(report: dict) -> str:
     lines = [
-        "| page | URL | rps | p50 ms | p99 ms | × bare | target | queries "
-        "| app CPU ms | db CPU ms | KiB |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| page | URL | rps | p50 ms | p99 ms | bare rps | × bare | target "
+        "| queries | app CPU ms | db CPU ms | KiB |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in report["pages"]:
         target = row.get("target_ratio")
@@ -26,7 +26,7 @@ def pages_table(report: dict) -> str:
         lines.append(
             f"| {row['name']} | `{row['path']}` | {row['rps']:.1f} "
             f"| {row['p50_ms']:.1f} | {row['p99_ms']:.1f} "
-            f"| {row['ratio']:.3f}{verdict} "
+            f"| {row.get('bare_rps_paired') or '–'} | {row['ratio']:.3f}{verdict} "
             f"| {f'{target:.2f}' if target else '–'} | {row.get('queries', '–')} "
             f"| {row.get('app_cpu_ms', 0):.1f} | {row.get('db_cpu_ms', 0):.1f} "
             f"| {row['bytes'] / 1024:.1f} |"
