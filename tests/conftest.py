@@ -9,7 +9,6 @@ in Debian's Chromium; `shots` saves a screenshot per step under
 sellers each own objects, for the security and bad-input gates.
 """
 
-import importlib
 import os
 import re
 import shutil
@@ -28,9 +27,6 @@ from tests.shopdata import History, Shop, shop_seed, shopper_history
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
-# shop.settings.test keeps media here whatever the environment says, so the
-# test process writes its factories' pictures where the server reads them.
-SERVER_MEDIA_ROOT = ROOT / "var" / "test-media"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -50,7 +46,7 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _server_env(database_name: str) -> dict:
+def _server_env(database_name: str, media_root: Path) -> dict:
     from django.conf import settings
 
     db = settings.DATABASES["default"]
@@ -66,7 +62,7 @@ def _server_env(database_name: str) -> dict:
         "SHOP_OFFLINE_PAYMENTS": "true",
         "STRIPE_SECRET_KEY": "",
         "STRIPE_PUBLISHABLE_KEY": "",
-        "MEDIA_ROOT": str(SERVER_MEDIA_ROOT),
+        "MEDIA_ROOT": str(media_root),
         "PYTHONUNBUFFERED": "1",
     }
     return env
@@ -88,12 +84,16 @@ def _wait_for_health(url: str, process: subprocess.Popen, log: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def shop_server(django_db_setup, django_db_blocker):
-    """Serve the shop with gunicorn on a loopback port for the whole session."""
+def shop_server(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Serve the shop with gunicorn on a loopback port for the whole session.
+
+    Yield its URL and its media folder.
+    """
     from django.db import connection
 
     with django_db_blocker.unblock():
         database_name = connection.settings_dict["NAME"]
+    media_root = tmp_path_factory.mktemp("shop-server-media")
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     ARTIFACTS.mkdir(exist_ok=True)
@@ -114,13 +114,13 @@ def shop_server(django_db_setup, django_db_blocker):
                 "--log-level=warning",
             ],
             cwd=ROOT,
-            env=_server_env(database_name),
+            env=_server_env(database_name, media_root),
             stdout=log_file,
             stderr=subprocess.STDOUT,
         )
     try:
         _wait_for_health(url, process, log)
-        yield url
+        yield url, media_root
     finally:
         process.terminate()
         try:
@@ -128,27 +128,6 @@ def shop_server(django_db_setup, django_db_blocker):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-
-
-def sellers_group_ensure() -> None:
-    """Recreate the Sellers group that a transactional test's flush removed.
-
-    The group comes from a data migration; flushing the tables between
-    transactional tests empties it, and the permissions come back only as
-    rows that post_migrate recreates.
-    """
-    from django.contrib.auth.models import Group, Permission
-
-    from accounts.models import SELLERS_GROUP
-
-    migration = importlib.import_module("accounts.migrations.0002_sellers_group")
-    group, _ = Group.objects.get_or_create(name=SELLERS_GROUP)
-    permissions = []
-    for app_label, codenames in migration.SELLER_PERMISSIONS.items():
-        permissions += Permission.objects.filter(
-            content_type__app_label=app_label, codename__in=codenames
-        )
-    group.permissions.set(permissions)
 
 
 @dataclass
@@ -181,10 +160,10 @@ class LiveShop:
 @pytest.fixture
 def live_shop(transactional_db, shop_server, settings):
     """The shop served by a real process, reading what this test commits."""
-    SERVER_MEDIA_ROOT.mkdir(parents=True, exist_ok=True)
-    settings.MEDIA_ROOT = str(SERVER_MEDIA_ROOT)
-    sellers_group_ensure()
-    return LiveShop(url=shop_server)
+    url, media_root = shop_server
+    # The test's factories write pictures where the server serves them from.
+    settings.MEDIA_ROOT = str(media_root)
+    return LiveShop(url=url)
 
 
 @pytest.fixture

@@ -58,8 +58,8 @@ def checkout_with_new_address(page: Page, shop, *, pin_code: str = "560001") -> 
     if add_address.is_visible() and not page.get_by_label("PIN code").is_visible():
         add_address.click()
     page.get_by_label("Label").fill("Home")
-    page.get_by_label("Name").fill("Asha Rao")
-    page.get_by_label("Phone").fill("9876543210")
+    page.get_by_label("Recipient's name").fill("Asha Rao")
+    page.get_by_label("Mobile number").fill("9876543210")
     page.get_by_label("Address line 1").fill("12 MG Road")
     page.get_by_label("City").fill("Bengaluru")
     page.get_by_label("State").fill("Karnataka")
