@@ -22,6 +22,7 @@ import sys
 import time
 from collections import Counter
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 import django
@@ -296,6 +297,31 @@ def _backend_cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _profile(request, times: int = 20) -> str:
+    """Profile `times` requests: pyinstrument's tree if installed, else cProfile."""
+    try:
+        from pyinstrument import Profiler
+    except ImportError:
+        import cProfile
+        import io
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(times):
+            request()
+        profiler.disable()
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(60)
+        return out.getvalue()
+    profiler = Profiler(interval=0.0005)
+    profiler.start()
+    for _ in range(times):
+        request()
+    profiler.stop()
+    return profiler.output_text(unicode=True, color=False, show_all=False)
+
+
 def queries(args) -> None:
     """Count each page's SQL queries and its CPU cost per request, in-process.
 
@@ -340,17 +366,10 @@ def queries(args) -> None:
             "wall_ms": round(wall * 1000 / args.repeat, 2),
         }
         if args.profile:
-            from pyinstrument import Profiler
-
             profile_dir.mkdir(parents=True, exist_ok=True)
-            profiler = Profiler(interval=0.0005)
-            profiler.start()
-            for _ in range(20):
-                client.get(target["path"], headers=headers)
-            profiler.stop()
             slug = target["name"].replace(" ", "-")
             (profile_dir / f"{slug}.txt").write_text(
-                profiler.output_text(unicode=True, color=False, show_all=False)
+                _profile(partial(client.get, target["path"], headers=headers))
             )
             (profile_dir / f"{slug}.sql.txt").write_text("\n\n".join(sql))
     _emit(results)
