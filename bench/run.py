@@ -51,6 +51,8 @@ TARGET_RATIOS = {
     "search rare": 1 / 4,
     "api list filtered": 1 / 3,
     "cart signed-in": 1 / 10,
+    "home signed-in": 1 / 10,
+    "product signed-in": 1 / 10,
 }
 
 
@@ -305,6 +307,22 @@ def build_targets(prepared: dict, only: list[str] | None) -> list[load.Target]:
             "/cart/",
             headers=cookie,
             expect=user["expect"],
+            anonymous=False,
+        ),
+        # Not rows the issue names, but what a signed-in shopper browses:
+        # no page cache for visitors with a cart can serve these.
+        load.Target(
+            "home signed-in",
+            "/",
+            headers=cookie,
+            expect=user["header_expect"],
+            anonymous=False,
+        ),
+        load.Target(
+            "product signed-in",
+            t["product_path"],
+            headers=cookie,
+            expect=user["header_expect"],
             anonymous=False,
         ),
     ]

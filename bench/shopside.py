@@ -273,6 +273,8 @@ def prepare(args) -> None:
             "user": cart_user.pk,
             "access": _access_token(cart_user),
             "expect": escape(cart_variants[0].product.name),
+            # The header's cart count: three items, two of each.
+            "header_expect": "data-cart-count>6<",
             **_session_for(cart_user),
         },
         "race": {
