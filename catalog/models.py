@@ -198,3 +198,17 @@ class Review(models.Model):
         """The reviewer's first name, never their email address."""
         name = (self.user.name or "").split()
         return name[0] if name else "A shopper"
+
+
+class CatalogGeneration(models.Model):
+    """One row whose counter moves with every committed write to the catalogue.
+
+    PostgreSQL triggers (migration `catalog_generation`) bump `n` in the
+    writer's own transaction, so any write path is covered, and the anonymous
+    page cache (`shop.pagecache`) keys pages by it.
+    """
+
+    n = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"catalogue generation {self.n}"

@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "shop.pagecache.AnonymousPageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
@@ -264,6 +265,12 @@ SHOP_MAX_LINE_QUANTITY = env.int("SHOP_MAX_LINE_QUANTITY", default=50)
 SHOP_PAGE_SIZE = env.int("SHOP_PAGE_SIZE", default=24)
 # Orders one hourly delivery slot takes; `delivery_slots_ensure` creates slots.
 SHOP_SLOT_CAPACITY = env.int("SHOP_SLOT_CAPACITY", default=20)
+# Anonymous catalogue pages served from the cache, keyed by the catalogue
+# generation (shop/pagecache.py); PostgreSQL only. SHOP_RELEASE names the
+# deployed code in the key; empty means a hash of the code and templates.
+SHOP_PAGE_CACHE = env.bool("SHOP_PAGE_CACHE", default=True)
+SHOP_PAGE_CACHE_TIMEOUT = 300
+SHOP_RELEASE = env("SHOP_RELEASE", default="")
 
 # PAYMENTS
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")

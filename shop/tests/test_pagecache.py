@@ -1,0 +1,260 @@
+"""The anonymous page cache: fresh on the next request, never anyone's own page.
+
+Transactional tests: the catalogue generation moves when a writer commits
+(deferred PostgreSQL triggers), and inside a test's transaction the cache is
+bypassed, so these tests commit like production does.
+"""
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.contrib import messages
+from django.contrib.messages.storage.base import Message
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import F
+from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
+
+from catalog.models import CatalogGeneration, ProductVariant
+from catalog.services import variant_save
+from catalog.tests.factories import (
+    CategoryFactory,
+    ProductFactory,
+    ProductVariantFactory,
+)
+from orders.tests.factories import DeliverySlotFactory, ServiceAreaFactory
+from shop.pagecache import AnonymousPageCacheMiddleware, catalog_generation
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+@pytest.fixture
+def variant():
+    category = CategoryFactory(name="Dairy", slug="dairy")
+    product = ProductFactory(name="Toned Milk", slug="toned-milk", category=category)
+    return ProductVariantFactory(
+        product=product, price=Decimal("30.00"), mrp=Decimal("32.00"), stock=10
+    )
+
+
+def _get(client, path, **extra):
+    """GET `path`; return the response and the number of queries it ran."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path, **extra)
+    return response, len(queries)
+
+
+def _stored(path):
+    """The cached copy of an anonymous GET of `path`, as the middleware keys it."""
+    request = RequestFactory().get(path)
+    middleware = AnonymousPageCacheMiddleware(lambda request: None)
+    return cache.get(middleware._key(request, catalog_generation()))
+
+
+def test_second_anonymous_request_is_served_by_one_query(variant):
+    first, first_queries = _get(Client(), "/p/toned-milk/")
+    second, second_queries = _get(Client(), "/p/toned-milk/")
+
+    assert first.status_code == second.status_code == 200
+    assert first_queries > 1
+    assert second_queries == 1  # the generation
+    assert "₹30.00" in second.text
+
+
+def test_price_lowered_with_f_shows_on_next_request(variant):
+    Client().get("/p/toned-milk/")
+    ProductVariant.objects.filter(pk=variant.pk).update(price=F("price") - 1)
+
+    response = Client().get("/p/toned-milk/")
+
+    assert "₹29.00" in response.text
+    assert "₹30.00" not in response.text
+
+
+def test_price_changed_through_service_shows_on_next_request(variant):
+    Client().get("/c/dairy/")
+    variant.price = Decimal("25.00")
+    variant_save(variant=variant, changed=["price"])
+
+    response = Client().get("/c/dairy/")
+
+    assert "₹25.00" in response.text
+    assert "₹30.00" not in response.text
+
+
+def test_stock_taken_with_f_shows_on_next_request(variant):
+    assert "In stock" in Client().get("/p/toned-milk/").text
+    ProductVariant.objects.filter(pk=variant.pk).update(stock=F("stock") - 8)
+
+    response = Client().get("/p/toned-milk/")
+
+    assert "Only 2 left" in response.text
+
+
+def test_order_placed_invalidates_pages(variant, user):
+    from accounts.tests.factories import AddressFactory
+    from orders.services import cart_get_or_create, cart_line_add, order_place
+
+    area = ServiceAreaFactory(postal_code="560001")
+    address = AddressFactory(user=user, postal_code=area.postal_code)
+    slot = DeliverySlotFactory(capacity=20)
+    cart_line_add(cart=cart_get_or_create(user=user), variant_id=variant.pk, quantity=6)
+    before = Client().get("/p/toned-milk/")
+    generation = catalog_generation()
+
+    order_place(user=user, address=address, slot=slot)
+    after = Client().get("/p/toned-milk/")
+
+    assert "In stock" in before.text
+    assert catalog_generation() > generation
+    assert "Only 4 left" in after.text
+
+
+def test_rolled_back_write_leaves_generation(variant):
+    from django.db import transaction
+
+    def lower_then_fail():
+        with transaction.atomic():
+            ProductVariant.objects.filter(pk=variant.pk).update(price=F("price") - 1)
+            raise RuntimeError("rolled back")
+
+    generation = catalog_generation()
+    with pytest.raises(RuntimeError):
+        lower_then_fail()
+
+    assert catalog_generation() == generation
+    assert CatalogGeneration.objects.get(pk=1).n == generation
+
+
+def test_cached_page_form_posts_with_another_visitors_cookie(variant):
+    first = Client(enforce_csrf_checks=True)
+    first_page = first.get("/p/toned-milk/")
+    second = Client(enforce_csrf_checks=True)
+    second_page, queries = _get(second, "/p/toned-milk/")
+    token = _TOKEN.search(second_page.text).group(1)
+
+    response = second.post(
+        "/cart/add/",
+        {
+            "csrfmiddlewaretoken": token,
+            "variant": variant.pk,
+            "quantity": 1,
+            "next": "/p/toned-milk/",
+        },
+    )
+
+    assert queries == 1
+    assert token != _TOKEN.search(first_page.text).group(1)
+    assert second_page.cookies["csrftoken"].value != first.cookies["csrftoken"].value
+    assert response.status_code == 302
+    assert response["Location"] == "/p/toned-milk/"
+
+
+def test_cached_copy_holds_no_cookie_and_no_token(variant):
+    client = Client()
+    page = client.get("/p/toned-milk/")
+    token = _TOKEN.search(page.text).group(1)
+
+    status, headers, body = _stored("/p/toned-milk/")
+
+    names = {name.lower() for name, _value in headers}
+    assert status == 200
+    assert not names & {"set-cookie", "x-request-id"}
+    assert token.encode() not in body
+    assert client.cookies["csrftoken"].value.encode() not in body
+    assert b'name="csrfmiddlewaretoken" value="@@csrfmiddlewaretoken@@"' in body
+
+
+def test_signed_in_visitor_is_never_served_a_cached_page(variant, user):
+    Client().get("/p/toned-milk/")
+    client = Client()
+    client.force_login(user)
+
+    response, queries = _get(client, "/p/toned-milk/")
+
+    assert queries > 1
+    assert user.get_short_name() in response.text
+    assert 'href="/orders/">Orders</a>' in response.text
+
+
+def test_visitor_with_a_cart_is_never_served_a_cached_page(variant):
+    Client().get("/p/toned-milk/")
+    client = Client()
+    client.post("/cart/add/", {"variant": variant.pk, "quantity": 2, "next": "/"})
+
+    response, queries = _get(client, "/p/toned-milk/")
+
+    assert queries > 1
+    assert "2 in cart" in response.text
+    assert _stored("/p/toned-milk/") is not None
+
+
+def test_visitor_with_a_flash_message_is_never_served_a_cached_page(variant):
+    Client().get("/p/toned-milk/")
+    client = Client()
+    storage = CookieStorage(RequestFactory().get("/"))
+    client.cookies["messages"] = storage._encode(
+        [Message(messages.INFO, "Welcome back to the shop")]
+    )
+
+    response, queries = _get(client, "/p/toned-milk/")
+
+    assert queries > 1
+    assert "Welcome back to the shop" in response.text
+
+
+def test_page_that_starts_a_session_is_not_stored(variant):
+    client = Client()
+    client.post("/cart/add/", {"variant": variant.pk, "quantity": 1, "next": "/"})
+
+    assert _stored("/") is None
+
+
+def test_jwt_api_call_bypasses_the_cache(variant, auth_api_client):
+    Client().get("/api/v1/products/toned-milk/")
+
+    with CaptureQueriesContext(connection) as queries:
+        response = auth_api_client.get("/api/v1/products/toned-milk/")
+
+    assert response.status_code == 200
+    assert len(queries) > 1
+    assert not any(
+        "catalog_cataloggeneration" in query["sql"]
+        for query in queries.captured_queries
+    )
+
+
+def test_api_list_is_served_from_the_cache(variant):
+    first = Client().get("/api/v1/products/?category=dairy")
+    second, queries = _get(Client(), "/api/v1/products/?category=dairy")
+
+    assert queries == 1
+    assert second.json() == first.json()
+    assert second["Content-Type"] == "application/json"
+
+
+def test_head_of_a_cached_page_has_no_body(variant):
+    page = Client().get("/")
+
+    with CaptureQueriesContext(connection) as queries:
+        response = Client().head("/")
+
+    assert len(queries) == 1
+    assert response.status_code == 200
+    assert response.content == b""
+    assert response["Content-Length"] == str(len(page.content))
+
+
+def test_setting_off_serves_every_request(variant, settings):
+    settings.SHOP_PAGE_CACHE = False
+    Client().get("/p/toned-milk/")
+
+    response, queries = _get(Client(), "/p/toned-milk/")
+
+    assert response.status_code == 200
+    assert queries > 1
