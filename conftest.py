@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+from celery import _state as celery_state
 from django.core.cache import cache
 
 from shop.celery import app as celery_app
@@ -46,6 +47,9 @@ def _fresh_cache_and_eager_tasks():
     """Start each test with an empty cache (no rate-limit counters), tasks eager."""
     cache.clear()
     celery_app.conf.update(task_always_eager=True, task_eager_propagates=True)
+    # Eager `.delay()` from many threads at once can leave Celery's global
+    # "inside a task" flag set, and every later `result.get()` then refuses.
+    celery_state._set_task_join_will_block(False)
     yield
     cache.clear()
 

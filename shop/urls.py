@@ -9,6 +9,10 @@ from shop import health
 handler400 = "shop.views.bad_request"
 handler404 = "shop.views.page_not_found"
 
+admin.site.site_header = f"{settings.SHOP_NAME} admin"
+admin.site.site_title = f"{settings.SHOP_NAME} admin"
+admin.site.index_title = "Catalogue, orders and accounts"
+
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),

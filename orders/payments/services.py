@@ -267,7 +267,7 @@ def _on_intent_succeeded(*, order: Order, payment: Payment, obj: dict) -> None:
         _status_change(
             order=order,
             to_status=OrderStatus.PAID,
-            note=f"paid by {payment.get_provider_display()} ({payment.intent_id})",
+            note=f"paid by {payment.get_provider_display()}",
         )
         # Robust: a broker or PDF failure after the commit is logged; it must
         # not turn a payment already recorded into an error answer.

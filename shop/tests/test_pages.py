@@ -41,3 +41,11 @@ def test_static_files_are_served_by_the_shop(client, settings):
     settings.DEBUG = False
     response = client.get("/static/css/shop.css")
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_admin_carries_the_shops_name(client):
+    html = client.get("/admin/login/").content.decode()
+
+    assert "FreshCart admin" in html
+    assert "Django administration" not in html
