@@ -154,13 +154,23 @@ class CategoryTree:
         return len(self._by_id)
 
 
+# The last tree this process built or read, by its cache key: a request then
+# reads only the generation from Redis, not the pickled tree. A new
+# generation is a new key, so a kept tree is never one that went stale.
+_tree_in_process: dict[str, CategoryTree] = {}
+_REQUEST_TREE_ATTR = "_catalog_category_tree"
+
+
 def category_tree() -> CategoryTree:
-    """Return the active category tree, from the cache when it is there."""
+    """Return the active category tree, from memory or the cache when there."""
     generation = cache.get(CATEGORY_TREE_GENERATION_KEY)
     if generation is None:
         cache.add(CATEGORY_TREE_GENERATION_KEY, uuid.uuid4().hex, timeout=None)
         generation = cache.get(CATEGORY_TREE_GENERATION_KEY)
     key = _CATEGORY_TREE_KEY.format(generation=generation)
+    tree = _tree_in_process.get(key)
+    if tree is not None:
+        return tree
     tree = cache.get(key)
     if tree is None:
         rows = (
@@ -170,6 +180,17 @@ def category_tree() -> CategoryTree:
         )
         tree = CategoryTree(rows)
         cache.set(key, tree, timeout=_CATEGORY_TREE_TIMEOUT)
+    _tree_in_process.clear()
+    _tree_in_process[key] = tree
+    return tree
+
+
+def category_tree_for(request) -> CategoryTree:
+    """Return the category tree once per request, however many parts ask."""
+    tree = getattr(request, _REQUEST_TREE_ATTR, None)
+    if tree is None:
+        tree = category_tree()
+        setattr(request, _REQUEST_TREE_ATTR, tree)
     return tree
 
 
@@ -476,13 +497,15 @@ def _home_picks(tree: CategoryTree, *, deals: int, per_category: int) -> dict:
     return {"deals": deal_ids, "rows": rows}
 
 
-def home_sections(*, deals: int = 12, per_category: int = 6) -> dict:
+def home_sections(
+    *, deals: int = 12, per_category: int = 6, tree: CategoryTree | None = None
+) -> dict:
     """Return the home page's rows: the best deals, then a row per top category.
 
     The featured products are chosen in two queries (kept for a few minutes)
     and shown, fresh, in two more, whatever the number of categories.
     """
-    tree = category_tree()
+    tree = tree or category_tree()
     key = f"{HOME_PICKS_KEY}:{deals}:{per_category}"
     picks = cache.get(key)
     if picks is None:
@@ -514,14 +537,16 @@ def product_cards_by_ids(
 # PRODUCT PAGE
 
 
-def product_get_for_page(*, slug: str, user=None) -> Product | None:
+def product_get_for_page(
+    *, slug: str, user=None, tree: CategoryTree | None = None
+) -> Product | None:
     """Return an active product by slug with variants, pictures and category.
 
     The product gets `category_node` (from the cached tree), and
     `user_has_reviewed` when a user is given. None if the product or its
     category is not active.
     """
-    tree = category_tree()
+    tree = tree or category_tree()
     queryset = (
         Product.objects.filter(slug=slug, is_active=True, category_id__in=tree.all_ids)
         .select_related("seller")

@@ -18,7 +18,7 @@ from catalog.selectors import (
     CategoryNode,
     CategoryTree,
     brand_keys,
-    category_tree,
+    category_tree_for,
     home_sections,
     product_brand_counts,
     product_get_for_page,
@@ -45,16 +45,16 @@ class CountedPaginator(Paginator):
 
 
 def home(request):
-    tree = category_tree()
+    tree = category_tree_for(request)
     return render(
         request,
         "catalog/home.html",
-        {"tree": tree, "top_categories": tree.roots, **home_sections()},
+        {"tree": tree, "top_categories": tree.roots, **home_sections(tree=tree)},
     )
 
 
 def category(request, slug):
-    tree = category_tree()
+    tree = category_tree_for(request)
     node = tree.get(slug)
     if node is None:
         raise Http404("No such category.")
@@ -76,7 +76,7 @@ def category(request, slug):
 
 
 def search(request):
-    tree = category_tree()
+    tree = category_tree_for(request)
     query = search_text_normalize(request.GET.get("q", ""))
     context = {"search_query": query, "top_categories": tree.roots}
     if not query:
@@ -177,7 +177,8 @@ def _product_page(request, *, slug: str, review_form: ReviewForm | None = None):
     from orders.selectors import user_has_received_product
 
     user = request.user
-    product = product_get_for_page(slug=slug, user=user)
+    tree = category_tree_for(request)
+    product = product_get_for_page(slug=slug, user=user, tree=tree)
     if product is None:
         raise Http404("No such product.")
     variants = product.active_variants
@@ -195,7 +196,6 @@ def _product_page(request, *, slug: str, review_form: ReviewForm | None = None):
         review_state = "not_received"
     if review_state == "eligible" and review_form is None:
         review_form = ReviewForm()
-    tree = category_tree()
     return render(
         request,
         "catalog/product.html",

@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from catalog.forms import BrandsField, ProductFilterForm, StrictBooleanField
 from catalog.search import SEARCH_MAX_LENGTH
-from catalog.selectors import ORDERINGS, category_tree, product_list
+from catalog.selectors import ORDERINGS, category_tree_for, product_list
 from shop.errors import DomainError, NotFound
 
 
@@ -83,7 +83,7 @@ class ProductFilter(django_filters.FilterSet):
 
     def filter_queryset(self, queryset):
         data = self.form.cleaned_data
-        tree = category_tree()
+        tree = category_tree_for(self.request)
         category = None
         if data.get("category"):
             category = tree.get(data["category"])

@@ -20,7 +20,11 @@ from catalog.api.serializers import (
     ReviewSerializer,
 )
 from catalog.models import Product, Review
-from catalog.selectors import category_tree, product_get_for_page, reviews_for_product
+from catalog.selectors import (
+    category_tree_for,
+    product_get_for_page,
+    reviews_for_product,
+)
 from shop.api_schema import error_responses
 
 TAGS = ["catalogue"]
@@ -38,7 +42,7 @@ class CategoryTreeView(APIView):
         responses={200: CategorySerializer(many=True), **error_responses(401)},
     )
     def get(self, request):
-        tree = category_tree()
+        tree = category_tree_for(request)
         return Response(
             CategorySerializer(tree.roots, many=True, context={"request": request}).data
         )
@@ -63,12 +67,17 @@ class ProductListView(generics.ListAPIView):
     queryset = Product.objects.none()
 
     def get_serializer_context(self):
-        return {**super().get_serializer_context(), "tree": category_tree()}
+        return {
+            **super().get_serializer_context(),
+            "tree": category_tree_for(self.request),
+        }
 
 
 class _ProductBySlugMixin:
     def product_get(self) -> Product:
-        product = product_get_for_page(slug=self.kwargs["slug"])
+        product = product_get_for_page(
+            slug=self.kwargs["slug"], tree=category_tree_for(self.request)
+        )
         if product is None:
             raise Http404("No such product.")
         return product
@@ -91,7 +100,10 @@ class ProductDetailView(_ProductBySlugMixin, generics.RetrieveAPIView):
         return self.product_get()
 
     def get_serializer_context(self):
-        return {**super().get_serializer_context(), "tree": category_tree()}
+        return {
+            **super().get_serializer_context(),
+            "tree": category_tree_for(self.request),
+        }
 
 
 @extend_schema_view(

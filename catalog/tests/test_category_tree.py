@@ -8,6 +8,7 @@ from catalog.selectors import (
     _CATEGORY_TREE_KEY,
     CATEGORY_TREE_GENERATION_KEY,
     category_tree,
+    category_tree_for,
 )
 from catalog.tests.factories import CategoryFactory
 
@@ -109,3 +110,29 @@ def test_new_category_gets_a_unique_slug_from_its_name(tree):
     )
 
     assert category.slug == "milk-2"
+
+
+@pytest.mark.django_db
+def test_warm_tree_comes_from_process_memory_not_the_cache(tree):
+    first = category_tree()
+    cache.delete(
+        _CATEGORY_TREE_KEY.format(generation=cache.get(CATEGORY_TREE_GENERATION_KEY))
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        again = category_tree()
+
+    assert again is first
+    assert len(queries) == 0
+
+
+@pytest.mark.django_db
+def test_a_request_asks_for_the_tree_once(tree, rf):
+    request = rf.get("/")
+    first = category_tree_for(request)
+    cache.set(CATEGORY_TREE_GENERATION_KEY, "a-later-generation", timeout=None)
+
+    again = category_tree_for(request)
+
+    assert again is first
+    assert category_tree_for(rf.get("/")) is not first
