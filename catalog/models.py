@@ -119,6 +119,21 @@ class ProductVariant(models.Model):
 
     class Meta:
         ordering = ["position", "price"]
+        # Listings ask, per product, whether it has an active variant and one
+        # in stock; these let PostgreSQL probe each product's variants with an
+        # index-only scan instead of hashing every variant of the shop.
+        indexes = [
+            models.Index(
+                fields=["product"],
+                condition=models.Q(is_active=True),
+                name="variant_product_active",
+            ),
+            models.Index(
+                fields=["product"],
+                condition=models.Q(is_active=True, stock__gt=0),
+                name="variant_product_in_stock",
+            ),
+        ]
         constraints = [
             # Stock moves by conditional updates; this is the last line of defence.
             models.CheckConstraint(

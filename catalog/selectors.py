@@ -241,13 +241,22 @@ def products_for_cards(queryset: QuerySet[Product]) -> QuerySet[Product]:
     ).prefetch_related(active_variants_prefetch())
 
 
-def products_sellable(*, tree: CategoryTree | None = None) -> QuerySet[Product]:
-    """Return products a shopper may see: active, in an active category, buyable."""
-    tree = tree or category_tree()
+def products_sellable(
+    *, tree: CategoryTree | None = None, category: CategoryNode | None = None
+) -> QuerySet[Product]:
+    """Return products a shopper may see: active, in an active category, buyable.
+
+    With `category` (a node of the active tree), only that category and those
+    below it, all active by the tree's making.
+    """
+    if category is not None:
+        category_ids = category.descendant_ids()
+    else:
+        category_ids = (tree or category_tree()).all_ids
     return Product.objects.filter(
         Exists(_variants_of_outer_product()),
         is_active=True,
-        category_id__in=tree.all_ids,
+        category_id__in=category_ids,
     )
 
 
@@ -391,9 +400,7 @@ def product_list(
     if ordering not in ORDERINGS:
         raise ValueError(f"unknown ordering {ordering!r}")
     tree = tree or category_tree()
-    queryset = products_for_cards(products_sellable(tree=tree))
-    if category is not None:
-        queryset = queryset.filter(category_id__in=category.descendant_ids())
+    queryset = products_for_cards(products_sellable(tree=tree, category=category))
     text = search_text_normalize(search)
     if text:
         queryset = _search_apply(queryset, text, tree)

@@ -206,3 +206,28 @@ def test_home_deals_put_the_biggest_discount_first(tree, make_product):
     deals = home_sections()["deals"]
 
     assert [p.name for p in deals] == ["Big", "Small", "None"]
+
+
+@pytest.mark.django_db
+def test_category_listing_filters_on_the_category_once(tree, make_product):
+    make_product(name="Toned Milk", category=tree["milk"])
+    dairy = category_tree().get("dairy")
+
+    sql = str(product_list(category=dairy).query)
+
+    assert sql.count('"catalog_product"."category_id" IN') == 1
+    assert f'"catalog_product"."category_id" IN ({dairy.id}, ' in sql
+
+
+@pytest.mark.django_db
+def test_variants_have_partial_indexes_for_listing_probes():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(
+            cursor, "catalog_productvariant"
+        )
+
+    for name in ("variant_product_active", "variant_product_in_stock"):
+        assert constraints[name]["index"] is True
+        assert constraints[name]["columns"] == ["product_id"]
