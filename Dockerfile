@@ -25,4 +25,6 @@ RUN useradd --create-home --uid 10001 shop && mkdir -p /app/var && chown -R shop
 USER shop
 
 EXPOSE 8000
-CMD ["gunicorn", "shop.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# gunicorn reads its worker count from WEB_CONCURRENCY; unset, 2 per core:
+# requests waiting on PostgreSQL or Redis leave the core to another worker.
+CMD ["sh", "-c", "export WEB_CONCURRENCY=\"${WEB_CONCURRENCY:-$((2 * $(nproc)))}\" && exec gunicorn shop.wsgi:application --bind 0.0.0.0:8000 --access-logfile -"]
