@@ -113,9 +113,9 @@ def test_a_huge_query_is_cut_to_the_limit(shelf):
 
 
 @pytest.mark.django_db
-def test_search_conditions_use_the_expression_indexes(shelf):
-    # The text conditions product_list adds, on their own: PostgreSQL uses an
-    # expression index only for the very expression it was built on.
+def test_search_conditions_use_the_indexes(shelf):
+    # The text conditions product_list adds, on their own: the stored search
+    # document's index and the name's trigram expression index.
     queryset = _search_apply(Product.objects.all(), "toned", category_tree())
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
@@ -123,3 +123,20 @@ def test_search_conditions_use_the_expression_indexes(shelf):
 
     assert f"Bitmap Index Scan on {FTS_INDEX_NAME}" in plan
     assert f"Bitmap Index Scan on {TRIGRAM_INDEX_NAME}" in plan
+
+
+@pytest.mark.django_db
+def test_ranking_reads_the_stored_document(shelf):
+    sql = str(product_list(search="toned").query)
+
+    assert '"catalog_product"."search_doc"' in sql
+    assert "to_tsvector" not in sql
+
+
+@pytest.mark.django_db
+def test_a_changed_description_is_searchable_at_once(shelf):
+    Product.objects.filter(name="Banana Robusta").update(
+        description="Ripened with care in Jalgaon."
+    )
+
+    assert names(product_list(search="jalgaon")) == ["Banana Robusta"]
