@@ -172,9 +172,18 @@ def cart_set(request):
     return _cart_write(request, CartSetForm(request.POST), services.cart_line_set)
 
 
+def _request_cart_filter(request) -> dict | None:
+    """Name the request's cart for a query on its lines, without reading it."""
+    if request.user.is_authenticated:
+        return {"cart__user_id": request.user.pk}
+    session = request.session
+    if not session.session_key or not session.get(SESSION_CART_KEY):
+        return None
+    return {"cart__session_key": session.session_key, "cart__user": None}
+
+
 def _cart_page(request, *, postal_form=None, status=200):
-    cart = _request_cart(request)
-    lines = selectors.cart_lines_for_display(cart=cart)
+    lines = selectors.cart_lines_for_display(cart_filter=_request_cart_filter(request))
     notes = []
     if lines:
         lines, notes = services.cart_clean(lines=lines)
