@@ -44,6 +44,11 @@ from accounts.ratelimits import (
 )
 
 
+def _posted(request: HttpRequest):
+    """Return the posted data, even when empty, so an empty POST is a bound form."""
+    return request.POST if request.method == "POST" else None
+
+
 def _safe_next(request: HttpRequest, fallback: str) -> str:
     """Return the `next` of the request if it stays on this site, else fallback."""
     target = request.POST.get("next") or request.GET.get("next") or ""
@@ -77,7 +82,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
     next_url = _safe_next(request, reverse(settings.LOGIN_REDIRECT_URL))
     if request.user.is_authenticated and request.method == "GET":
         return redirect(next_url)
-    form = LoginForm(request.POST or None)
+    form = LoginForm(_posted(request))
     if request.method == "POST":
         login_rate_check(request, email=request.POST.get("email", ""))
         if form.is_valid():
@@ -118,7 +123,7 @@ def register_view(request: HttpRequest) -> HttpResponse:
     next_url = _safe_next(request, reverse(settings.LOGIN_REDIRECT_URL))
     if request.user.is_authenticated and request.method == "GET":
         return redirect("accounts:profile")
-    form = RegisterForm(request.POST or None)
+    form = RegisterForm(_posted(request))
     if request.method == "POST":
         signup_rate_check(request)
         if form.is_valid():
@@ -185,7 +190,7 @@ def verify_resend_view(request: HttpRequest) -> HttpResponse:
 @csrf_protect
 @require_http_methods(["GET", "POST"])
 def password_reset_view(request: HttpRequest) -> HttpResponse:
-    form = PasswordResetRequestForm(request.POST or None)
+    form = PasswordResetRequestForm(_posted(request))
     if request.method == "POST":
         password_reset_rate_check(request, email=request.POST.get("email", ""))
         if form.is_valid():
@@ -219,7 +224,7 @@ def password_reset_confirm_view(
             {"error": error.message},
             status=400,
         )
-    form = PasswordResetSetForm(user, request.POST or None)
+    form = PasswordResetSetForm(user, _posted(request))
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -257,7 +262,7 @@ def password_reset_confirm_view(
 @require_http_methods(["GET", "POST"])
 def profile_view(request: HttpRequest) -> HttpResponse:
     user = request.user
-    form = ProfileForm(request.POST or None, user=user)
+    form = ProfileForm(_posted(request), user=user)
     if request.method == "POST":
         if request.POST.get("current_password"):
             password_check_rate_check(request, email=user.email)
@@ -301,7 +306,7 @@ def profile_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def password_change_view(request: HttpRequest) -> HttpResponse:
-    form = PasswordChangePageForm(request.user, request.POST or None)
+    form = PasswordChangePageForm(request.user, _posted(request))
     if request.method == "POST":
         password_check_rate_check(request, email=request.user.email)
         if form.is_valid():
@@ -335,7 +340,7 @@ def address_list_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def address_add_view(request: HttpRequest) -> HttpResponse:
     next_url = _safe_next(request, reverse("accounts:address_list"))
-    form = AddressForm(request.POST or None)
+    form = AddressForm(_posted(request))
     if request.method == "POST":
         if form.is_valid():
             services.address_create(
@@ -363,7 +368,7 @@ def address_add_view(request: HttpRequest) -> HttpResponse:
 def address_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     address = selectors.address_for_user(user=request.user, address_id=pk)
     next_url = _safe_next(request, reverse("accounts:address_list"))
-    form = AddressForm(request.POST or None, instance=address)
+    form = AddressForm(_posted(request), instance=address)
     if request.method == "POST":
         if form.is_valid():
             services.address_update(

@@ -155,3 +155,11 @@ def test_logout_needs_a_post_and_ends_the_session(client, user):
 
     assert response.status_code == 302
     assert logged_in_id(client) is None
+
+
+@pytest.mark.django_db
+def test_an_empty_login_post_says_what_is_missing(client):
+    response = client.post("/account/login/", {})
+
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()
