@@ -125,18 +125,23 @@ class AnonymousPageCacheMiddleware:
                 (response.status_code, headers, body),
                 timeout=settings.SHOP_PAGE_CACHE_TIMEOUT,
             )
-        if request.method == "HEAD":
+        if request.method == "HEAD" and not response.streaming:
+            length = len(response.content)
             response.content = b""
+            response["Content-Length"] = str(length)
         return response
 
     def _key(self, request, generation: int) -> str:
-        # The API answers absolute `next` links (the host) and JSON by Accept.
+        # The API answers absolute `next` links (scheme and host) and JSON by
+        # Accept.
         accept = (
             request.headers.get("Accept", "")
             if request.path.startswith("/api/")
             else ""
         )
-        raw = f"{request.get_host()}|{request.get_full_path()}|{accept}"
+        raw = (
+            f"{request.scheme}|{request.get_host()}|{request.get_full_path()}|{accept}"
+        )
         digest = hashlib.sha256(raw.encode()).hexdigest()
         return f"page:{self.release}:{generation}:{digest}"
 
