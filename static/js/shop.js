@@ -115,10 +115,18 @@ document.addEventListener("submit", (event) => {
       return;
     }
     event.preventDefault();
+    // A second tap while the first is on its way would post the old quantity.
+    if (control.getAttribute("aria-busy") === "true") {
+      return;
+    }
     const clicked = event.submitter || form.querySelector("button");
     const hadFocus = control.contains(document.activeElement);
     const variant = control.dataset.variant;
     control.setAttribute("aria-busy", "true");
+    const buttons = Array.from(control.querySelectorAll("button"));
+    buttons.forEach((button) => {
+      button.disabled = true;
+    });
     let response;
     let data;
     try {
@@ -135,6 +143,9 @@ document.addEventListener("submit", (event) => {
       return;
     }
     control.removeAttribute("aria-busy");
+    buttons.forEach((button) => {
+      button.disabled = false;
+    });
     if (!response.ok) {
       // Refused (sold out, gone, bad quantity): say why and keep the control.
       announce(data.detail || "That did not work; please try again.");
