@@ -12,6 +12,12 @@ _PHONE_SEPARATORS = re.compile(r"[\s\-().]")
 
 PIN_CODE_MESSAGE = "Enter a 6-digit PIN code, like 560001."
 PHONE_MESSAGE = "Enter a 10-digit Indian mobile number, like +91 98765 43210."
+# The formats as API clients read them in the OpenAPI schema.
+PIN_CODE_HELP = "A 6-digit Indian PIN code not starting with 0, e.g. 560001."
+PHONE_HELP = (
+    "A 10-digit Indian mobile number starting 6-9, optionally after +91, 91 or 0; "
+    "spaces, dashes, dots and brackets are ignored. Stored as +91XXXXXXXXXX."
+)
 
 
 def postal_code_clean(value: str) -> str:

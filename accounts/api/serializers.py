@@ -14,7 +14,12 @@ from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from accounts import selectors, services
 from accounts.forms import LOGIN_FAILED_MESSAGE, PASSWORD_MAX_LENGTH
 from accounts.models import Address, User
-from accounts.validators import phone_clean, postal_code_clean
+from accounts.validators import (
+    PHONE_HELP,
+    PIN_CODE_HELP,
+    phone_clean,
+    postal_code_clean,
+)
 
 
 def _password_field(**kwargs) -> serializers.CharField:
@@ -266,6 +271,10 @@ class AddressSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["id", "created_at", "updated_at"]
+        extra_kwargs = {
+            "phone": {"help_text": PHONE_HELP},
+            "postal_code": {"help_text": PIN_CODE_HELP},
+        }
 
     def validate_phone(self, value: str) -> str:
         return _django_to_drf(phone_clean, value)

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
-from accounts.validators import postal_code_clean
+from accounts.validators import PIN_CODE_HELP, postal_code_clean
 from orders.models import DeliverySlot, Order, OrderLine, OrderStatusChange
 from orders.services import CANCELLABLE_BY_SHOPPER
 from shop.api_schema import ErrorSerializer
@@ -97,7 +97,7 @@ class CartItemUpdateSerializer(serializers.Serializer):
 
 
 class PostalCodeQuerySerializer(serializers.Serializer):
-    postal_code = serializers.CharField(max_length=12)
+    postal_code = serializers.CharField(max_length=12, help_text=PIN_CODE_HELP)
 
     def validate_postal_code(self, value):
         try:
