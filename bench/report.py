@@ -10,6 +10,10 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.run import served_and_rendered  # noqa: E402
 
 
 def pages_table(report: dict) -> str:
@@ -27,10 +31,17 @@ def pages_table(report: dict) -> str:
             f"| {row['name']} | `{row['path']}` | {row['rps']:.1f} "
             f"| {row['p50_ms']:.1f} | {row['p99_ms']:.1f} "
             f"| {row.get('bare_rps_paired') or '–'} | {row['ratio']:.3f}{verdict} "
-            f"| {f'{target:.2f}' if target else '–'} | {row.get('queries', '–')} "
-            f"| {row.get('app_cpu_ms', 0):.1f} | {row.get('db_cpu_ms', 0):.1f} "
+            f"| {f'{target:.2f}' if target else '–'} "
+            f"| {served_and_rendered(row, 'queries', 0)} "
+            f"| {served_and_rendered(row, 'app_cpu_ms', 1)} "
+            f"| {served_and_rendered(row, 'db_cpu_ms', 1)} "
             f"| {row['bytes'] / 1024:.1f} |"
         )
+    lines.append(
+        "\nQueries and CPU are per request, in-process; *a/b* is a page served "
+        "from the anonymous page cache / the same page rendered (a cache miss, "
+        "or a visitor the cache does not serve)."
+    )
     return "\n".join(lines)
 
 

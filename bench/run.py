@@ -331,10 +331,21 @@ def build_targets(prepared: dict, only: list[str] | None) -> list[load.Target]:
     return rows
 
 
+def served_and_rendered(row: dict, name: str, digits: int) -> str:
+    """Return "served/rendered" when the page cache made them differ."""
+    served = row.get(name)
+    rendered = row.get(f"rendered_{name}", served)
+    if served is None:
+        return "-"
+    if rendered == served:
+        return f"{served:.{digits}f}"
+    return f"{served:.{digits}f}/{rendered:.{digits}f}"
+
+
 def print_table(rows: list[dict]) -> None:
     header = (
-        f"{'page':<19}{'rps':>9}{'p50 ms':>9}{'p99 ms':>9}{'bare':>8}{'x bare':>8}"
-        f"{'target':>8}{'queries':>8}{'app ms':>8}{'db ms':>7}{'KiB':>7}  errors"
+        f"{'page':<19}{'rps':>8}{'p50 ms':>8}{'p99 ms':>8}{'bare':>7}{'x bare':>7}"
+        f"{'target':>7}{'queries':>9}{'app ms':>11}{'db ms':>10}{'KiB':>6}  errors"
     )
     print()
     print(header)
@@ -342,15 +353,21 @@ def print_table(rows: list[dict]) -> None:
     for row in rows:
         target = row.get("target_ratio")
         print(
-            f"{row['name']:<19}{row['rps']:>9.1f}{row['p50_ms']:>9.1f}"
-            f"{row['p99_ms']:>9.1f}{row.get('bare_rps_paired') or 0:>8.0f}"
-            f"{row['ratio']:>8.2f}"
-            f"{(f'{target:.2f}' if target else '-'):>8}"
-            f"{row.get('queries', '-')!s:>8}{row.get('app_cpu_ms', 0):>8.2f}"
-            f"{row.get('db_cpu_ms', 0):>7.2f}{row['bytes'] / 1024:>7.1f}  "
+            f"{row['name']:<19}{row['rps']:>8.1f}{row['p50_ms']:>8.1f}"
+            f"{row['p99_ms']:>8.1f}{row.get('bare_rps_paired') or 0:>7.0f}"
+            f"{row['ratio']:>7.2f}"
+            f"{(f'{target:.2f}' if target else '-'):>7}"
+            f"{served_and_rendered(row, 'queries', 0):>9}"
+            f"{served_and_rendered(row, 'app_cpu_ms', 1):>11}"
+            f"{served_and_rendered(row, 'db_cpu_ms', 1):>10}"
+            f"{row['bytes'] / 1024:>6.1f}  "
             f"{row['errors'] or ''}"
             f"{'  MISSES TARGET' if target and row['ratio'] < target else ''}"
         )
+    print(
+        "queries, app ms, db ms: per request in-process; a/b = served from the "
+        "anonymous page cache / rendered"
+    )
     print()
 
 

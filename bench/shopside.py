@@ -33,7 +33,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count, Q  # noqa: E402
-from django.test import Client  # noqa: E402
+from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django.utils.html import escape  # noqa: E402
@@ -324,55 +324,75 @@ def _profile(request, times: int = 20) -> str:
     return profiler.output_text(unicode=True, color=False, show_all=False)
 
 
+def _client_for(target: dict) -> tuple[Client, dict]:
+    client = Client(HTTP_HOST="127.0.0.1")
+    headers = dict(target["headers"])
+    cookie = headers.pop("Cookie", "")
+    if cookie:
+        name, _, value = cookie.partition("=")
+        client.cookies[name] = value
+    return client, headers
+
+
+def _measure(target: dict, repeat: int) -> tuple[dict, list[str], Client, dict]:
+    """Return the queries and CPU per request of a page, and the client used."""
+    client, headers = _client_for(target)
+    # The first request warms per-process caches; the second is counted.
+    client.get(target["path"], headers=headers)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(target["path"], headers=headers)
+    if response.status_code != 200:
+        raise RuntimeError(f"{target['path']} answered {response.status_code}")
+    # Read now: the next request's start clears the connection's query log.
+    sql = [query["sql"] for query in captured.captured_queries]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    db_before = _backend_cpu_seconds(backend)
+    app_before = time.process_time()
+    wall_before = time.perf_counter()
+    for _ in range(repeat):
+        client.get(target["path"], headers=headers)
+    wall = time.perf_counter() - wall_before
+    app = time.process_time() - app_before
+    db = _backend_cpu_seconds(backend) - db_before
+    figures = {
+        "queries": len(sql),
+        "app_cpu_ms": round(app * 1000 / repeat, 2),
+        "db_cpu_ms": round(db * 1000 / repeat, 2),
+        "wall_ms": round(wall * 1000 / repeat, 2),
+    }
+    return figures, sql, client, headers
+
+
 def queries(args) -> None:
     """Count each page's SQL queries and its CPU cost per request, in-process.
 
     CPU time (Django's process, and the PostgreSQL backend serving it) hardly
     depends on what else the machine does, so this part of the report stays
     comparable between runs on a busy machine, unlike requests per second.
+    Each page is measured as the load sees it (from the anonymous page cache
+    when it is served from there) and rendered with the cache turned off,
+    which is what a cache miss, or a visitor the cache does not serve, costs.
     """
     targets = json.loads(args.targets)
     results = {}
     profile_dir = Path(settings.BENCH_DIR) / "profiles"
     for target in targets:
-        client = Client(HTTP_HOST="127.0.0.1")
-        headers = dict(target["headers"])
-        cookie = headers.pop("Cookie", "")
-        if cookie:
-            name, _, value = cookie.partition("=")
-            client.cookies[name] = value
-        # The first request warms per-process caches; the second is counted.
-        client.get(target["path"], headers=headers)
-        with CaptureQueriesContext(connection) as captured:
-            response = client.get(target["path"], headers=headers)
-        if response.status_code != 200:
-            raise RuntimeError(f"{target['path']} answered {response.status_code}")
-        # Read now: the next request's start clears the connection's query log.
-        sql = [query["sql"] for query in captured.captured_queries]
-
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_backend_pid()")
-            backend = cursor.fetchone()[0]
-        db_before = _backend_cpu_seconds(backend)
-        app_before = time.process_time()
-        wall_before = time.perf_counter()
-        for _ in range(args.repeat):
-            client.get(target["path"], headers=headers)
-        wall = time.perf_counter() - wall_before
-        app = time.process_time() - app_before
-        db = _backend_cpu_seconds(backend) - db_before
+        served, sql, client, headers = _measure(target, args.repeat)
+        with override_settings(SHOP_PAGE_CACHE=False):
+            rendered, sql, client, headers = _measure(target, args.repeat)
         results[target["name"]] = {
-            "queries": len(sql),
-            "app_cpu_ms": round(app * 1000 / args.repeat, 2),
-            "db_cpu_ms": round(db * 1000 / args.repeat, 2),
-            "wall_ms": round(wall * 1000 / args.repeat, 2),
+            **served,
+            **{f"rendered_{name}": value for name, value in rendered.items()},
         }
         if args.profile:
             profile_dir.mkdir(parents=True, exist_ok=True)
             slug = target["name"].replace(" ", "-")
-            (profile_dir / f"{slug}.txt").write_text(
-                _profile(partial(client.get, target["path"], headers=headers))
-            )
+            with override_settings(SHOP_PAGE_CACHE=False):
+                (profile_dir / f"{slug}.txt").write_text(
+                    _profile(partial(client.get, target["path"], headers=headers))
+                )
             (profile_dir / f"{slug}.sql.txt").write_text("\n\n".join(sql))
     _emit(results)
 
