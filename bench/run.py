@@ -332,14 +332,18 @@ def build_targets(prepared: dict, only: list[str] | None) -> list[load.Target]:
 
 
 def served_and_rendered(row: dict, name: str, digits: int) -> str:
-    """Return "served/rendered" when the page cache made them differ."""
+    """Return "served/rendered" for a page the page cache served, else one figure.
+
+    The cache served the page when rendering it ran other queries; for any
+    other page both figures measure the same work and differ only by noise.
+    """
     served = row.get(name)
-    rendered = row.get(f"rendered_{name}", served)
     if served is None:
         return "-"
-    if rendered == served:
+    rendered_queries = row.get("rendered_queries", row.get("queries"))
+    if rendered_queries == row.get("queries"):
         return f"{served:.{digits}f}"
-    return f"{served:.{digits}f}/{rendered:.{digits}f}"
+    return f"{served:.{digits}f}/{row[f'rendered_{name}']:.{digits}f}"
 
 
 def print_table(rows: list[dict]) -> None:
