@@ -142,6 +142,30 @@ def bench_env(args) -> dict:
     return env
 
 
+def database_lock(database_url: str):
+    """Hold a PostgreSQL advisory lock named after the bench database.
+
+    Return the connection that holds it (closing it releases the lock), or
+    stop when another run holds it: a second run would drop the database
+    under the first one.
+    """
+    import psycopg
+
+    parts = urlsplit(database_url)
+    name = parts.path.lstrip("/")
+    conn = psycopg.connect(parts._replace(path="/postgres").geturl(), autocommit=True)
+    locked = conn.execute(
+        "SELECT pg_try_advisory_lock(hashtext(%s))", [f"bench:{name}"]
+    ).fetchone()[0]
+    if not locked:
+        conn.close()
+        raise SystemExit(
+            f"another `make bench` is running on the database {name!r}; "
+            "wait for it, or set BENCH_DATABASE_URL to another shop_bench_* database"
+        )
+    return conn
+
+
 def database_reset(database_url: str) -> None:
     import psycopg
 
@@ -400,6 +424,11 @@ def main(argv=None) -> int:
             "django_settings": "bench.settings (shop.settings.production)",
         },
     }
+    # Before anything is reset: another run on this database or these ports
+    # must be left to finish.
+    run_lock = database_lock(env["DATABASE_URL"])
+    servers.port_must_be_free(args.port)
+    servers.port_must_be_free(args.smtp_port)
     try:
         if not (args.reuse_db and catalogue_ready(env, args)):
             steps.run("reset the bench database", database_reset, env["DATABASE_URL"])
@@ -427,8 +456,6 @@ def main(argv=None) -> int:
         report["postgres"] = report["catalogue"].pop("postgres", "").split()[0]
         report["redis"] = redis_version(env["REDIS_URL"])
 
-        servers.port_must_be_free(args.port)
-        servers.port_must_be_free(args.smtp_port)
         steps.run("start the SMTP sink", sink.start)
         stripe_process = processes.start(
             "fake-stripe", [sys.executable, "-m", "bench.stripe_server"], env
@@ -578,6 +605,7 @@ def main(argv=None) -> int:
     finally:
         processes.stop_all()
         sink.stop()
+        run_lock.close()
         report["step_seconds"] = steps.timings
         report["total_seconds"] = round(steps.elapsed(), 1)
         args.out.parent.mkdir(parents=True, exist_ok=True)
