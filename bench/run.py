@@ -430,9 +430,12 @@ def main(argv=None) -> int:
     servers.port_must_be_free(args.port)
     servers.port_must_be_free(args.smtp_port)
     try:
-        if not (args.reuse_db and catalogue_ready(env, args)):
+        reuse = args.reuse_db and catalogue_ready(env, args)
+        if not reuse:
             steps.run("reset the bench database", database_reset, env["DATABASE_URL"])
-            steps.run("migrate", manage, env, "migrate", "--noinput", "-v", "0")
+        # A reused database still gets the migrations added since it was seeded.
+        steps.run("migrate", manage, env, "migrate", "--noinput", "-v", "0")
+        if not reuse:
             steps.run(
                 f"seed {args.products} products",
                 manage,
