@@ -12,8 +12,8 @@ urlpatterns = [
     path("checkout/", views.checkout, name="checkout"),
     path("checkout/address/", views.checkout_address, name="checkout_address"),
     path("orders/", views.order_list, name="order_list"),
-    path("orders/<str:number>/", views.order_detail, name="order_detail"),
-    path("orders/<str:number>/cancel/", views.order_cancel, name="order_cancel"),
+    path("orders/<docnumber:number>/", views.order_detail, name="order_detail"),
+    path("orders/<docnumber:number>/cancel/", views.order_cancel, name="order_cancel"),
     # Payment and invoice pages live in their own packages, in this namespace.
     path("", include("orders.payments.urls")),
     path("", include("orders.invoicing.urls")),

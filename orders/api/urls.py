@@ -18,12 +18,12 @@ urlpatterns = [
     path("delivery/slots/", views.SlotListView.as_view(), name="api-delivery-slots"),
     path("orders/", views.OrderListView.as_view(), name="api-orders"),
     path(
-        "orders/<str:number>/",
+        "orders/<docnumber:number>/",
         views.OrderDetailView.as_view(),
         name="api-order-detail",
     ),
     path(
-        "orders/<str:number>/cancel/",
+        "orders/<docnumber:number>/cancel/",
         views.OrderCancelView.as_view(),
         name="api-order-cancel",
     ),

@@ -4,7 +4,7 @@ from orders.payments import api_views
 
 urlpatterns = [
     path(
-        "orders/<str:number>/payment/",
+        "orders/<docnumber:number>/payment/",
         api_views.OrderPaymentView.as_view(),
         name="api-order-payment",
     ),

@@ -12,13 +12,13 @@ from rest_framework.views import APIView
 
 from orders.models import Payment
 from orders.payments import stripe as stripe_api
-from orders.payments.selectors import order_get_for_payment
 from orders.payments.serializers import PaymentStartSerializer, WebhookAckSerializer
 from orders.payments.services import (
     PaymentProviderError,
     payment_start,
     stripe_event_receive,
 )
+from orders.selectors import order_get_for_user
 from shop.api_schema import ErrorSerializer, error_responses
 from shop.errors import DomainError, NotFound
 
@@ -55,7 +55,7 @@ class OrderPaymentView(APIView):
         tags=["orders"],
     )
     def post(self, request, number):
-        order = order_get_for_payment(user=request.user, number=number)
+        order = order_get_for_user(user=request.user, number=number)
         if order is None:
             raise NotFound("That order was not found.")
         payment = payment_start(order=order, user=request.user)

@@ -86,13 +86,6 @@ def refunded_total_for_payment(*, payment: Payment) -> Decimal:
     return total or Decimal("0.00")
 
 
-def order_get_for_payment(*, user, number: str) -> Order | None:
-    """Return the user's order by number, or None when it is not theirs."""
-    if user is None or not user.is_authenticated:
-        return None
-    return Order.objects.filter(user=user, number=number).first()
-
-
 def payment_failure_before(*, payment: Payment) -> str:
     """Return why the attempt before this one failed, or an empty string."""
     if payment.attempt <= 1:

@@ -4,9 +4,9 @@ from orders.payments import views
 
 # Included from orders/urls.py, so these names live in the `orders` namespace.
 urlpatterns = [
-    path("orders/<str:number>/pay/", views.payment_page, name="payment"),
+    path("orders/<docnumber:number>/pay/", views.payment_page, name="payment"),
     path(
-        "orders/<str:number>/pay/test-card/",
+        "orders/<docnumber:number>/pay/test-card/",
         views.payment_test_card,
         name="payment_test_card",
     ),

@@ -11,13 +11,14 @@ from django.views.decorators.http import require_GET, require_POST
 from orders.models import OrderStatus, Payment
 from orders.payments.forms import CardNumberForm
 from orders.payments.offline import TEST_CARDS, offline_payment_submit
-from orders.payments.selectors import order_get_for_payment, payment_failure_before
+from orders.payments.selectors import payment_failure_before
 from orders.payments.services import payment_start
+from orders.selectors import order_get_for_user
 from shop.errors import DomainError
 
 
 def _order_or_404(request, number):
-    order = order_get_for_payment(user=request.user, number=number)
+    order = order_get_for_user(user=request.user, number=number)
     if order is None:
         raise Http404("No such order.")
     return order
