@@ -15,7 +15,7 @@ from django.contrib.auth.forms import (
 from django.core.exceptions import ValidationError
 
 from accounts import selectors
-from accounts.exceptions import EMAIL_TAKEN_MESSAGE
+from accounts.errors import EMAIL_TAKEN_MESSAGE
 from accounts.models import Address, User
 from accounts.validators import phone_clean, postal_code_clean
 

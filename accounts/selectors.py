@@ -1,11 +1,11 @@
 """Reads of accounts that matter, and every row lock the accounts services take."""
 
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils import timezone
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
 from accounts.models import Address, User
+from shop.errors import NotFound
 
 
 def user_by_email(*, email: str) -> User | None:
@@ -36,11 +36,16 @@ def address_list(*, user: User) -> QuerySet[Address]:
     )
 
 
-def address_for_user(*, user: User, address_id: int) -> Address:
-    """Return the user's address with this id; 404 for anyone else's."""
-    address = Address.objects.filter(user=user, pk=address_id).first()
+def address_get_for_user(*, user: User, address_id: int) -> Address | None:
+    """Return the user's address with this id, or None for anyone else's."""
+    return Address.objects.filter(user=user, pk=address_id).first()
+
+
+def address_of_user(*, user: User, address_id: int) -> Address:
+    """Return the user's address with this id, or raise NotFound for any other."""
+    address = address_get_for_user(user=user, address_id=address_id)
     if address is None:
-        raise Http404("No such address.")
+        raise NotFound("That address was not found.")
     return address
 
 

@@ -6,13 +6,12 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 
 from accounts import selectors, tokens
-from accounts.exceptions import (
+from accounts.errors import (
     AlreadyVerified,
     DefaultAddressRequired,
     EmailTaken,
@@ -20,6 +19,7 @@ from accounts.exceptions import (
 )
 from accounts.models import SELLERS_GROUP, Address, User
 from shop.emails import email_queue
+from shop.errors import NotFound
 from shop.models import OutboundEmail
 
 
@@ -355,7 +355,7 @@ def address_update(
         address.refresh_from_db()
     except Address.DoesNotExist as exc:
         # Deleted by a concurrent request after the caller loaded it.
-        raise Http404("No such address.") from exc
+        raise NotFound("That address was not found.") from exc
     if make_default is False and address.is_default:
         raise DefaultAddressRequired()
     for field, value in _address_fields(data).items():

@@ -14,7 +14,7 @@ from django.core import signing
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
-from accounts.exceptions import TokenInvalid
+from accounts.errors import TokenInvalid
 from accounts.models import User
 
 _VERIFY_SALT = "accounts.email-verification"

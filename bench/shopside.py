@@ -119,7 +119,7 @@ def _session_for(user: User) -> dict:
 
 
 def _cart_fill(user: User, variant_ids: list[int], quantity: int = 1) -> None:
-    from orders.services import cart_get_or_create, cart_line_add
+    from orders.services.cart import cart_get_or_create, cart_line_add
 
     cart = cart_get_or_create(user=user)
     for variant_id in variant_ids:
@@ -242,7 +242,7 @@ def prepare(args) -> None:
     ProductVariant.objects.filter(pk=race_variant.pk).update(stock=args.race_stock)
 
     # The storm: orders placed and waiting for payment.
-    from orders.services import order_place
+    from orders.services.placement import order_place
 
     ProductVariant.objects.filter(pk=storm_variant.pk).update(stock=100_000)
     storm_orders = []

@@ -11,13 +11,11 @@ from django.contrib import admin, messages
 from django.db.models import Count, OuterRef, Subquery, Sum
 from django.utils.html import format_html
 
+from accounts.models import SELLERS_GROUP, User
 from catalog import services
 from catalog.forms import ProductImageAdminForm
 from catalog.models import Category, Product, ProductImage, ProductVariant, Review
-
-
-def _is_seller(request) -> bool:
-    return request.user.is_seller
+from shop.access import user_is_seller
 
 
 def _thumbnail_tag(name: str, alt: str, size: int = 48):
@@ -148,7 +146,7 @@ class ProductAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        if _is_seller(request):
+        if user_is_seller(request.user):
             queryset = queryset.filter(seller=request.user)
         first_thumbnail = (
             ProductImage.objects.filter(product=OuterRef("pk"))
@@ -168,18 +166,18 @@ class ProductAdmin(admin.ModelAdmin):
         )
 
     def get_list_display(self, request):
-        if _is_seller(request):
+        if user_is_seller(request.user):
             return self.list_display
         return [*self.list_display, "seller"]
 
     def get_list_filter(self, request):
-        if _is_seller(request):
+        if user_is_seller(request.user):
             return self.list_filter
         return [*self.list_filter, ("seller", admin.RelatedOnlyFieldListFilter)]
 
     def get_fields(self, request, obj=None):
         fields = ["name", "brand", "category", "description", "is_active"]
-        if not _is_seller(request):
+        if not user_is_seller(request.user):
             fields.insert(0, "seller")
         if obj is not None:
             fields += ["slug", "rating_avg", "rating_count", "created_at"]
@@ -191,8 +189,6 @@ class ProductAdmin(admin.ModelAdmin):
                 "parent"
             )
         if db_field.name == "seller":
-            from accounts.models import SELLERS_GROUP, User
-
             kwargs["queryset"] = User.objects.filter(
                 is_staff=True, groups__name=SELLERS_GROUP
             ).order_by("name", "email")
@@ -211,7 +207,7 @@ class ProductAdmin(admin.ModelAdmin):
         return product._stock or 0
 
     def save_model(self, request, obj, form, change):
-        if _is_seller(request):
+        if user_is_seller(request.user):
             obj.seller = request.user
         services.product_save(product=obj)
 
@@ -275,12 +271,12 @@ class ProductVariantAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        if _is_seller(request):
+        if user_is_seller(request.user):
             queryset = queryset.filter(product__seller=request.user)
         return queryset
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "product" and _is_seller(request):
+        if db_field.name == "product" and user_is_seller(request.user):
             kwargs["queryset"] = Product.objects.filter(seller=request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
@@ -311,7 +307,7 @@ class ReviewAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        if _is_seller(request):
+        if user_is_seller(request.user):
             queryset = queryset.filter(product__seller=request.user)
         return queryset
 

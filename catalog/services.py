@@ -17,20 +17,13 @@ from django.db.models.functions import Coalesce, Greatest, Round
 from django.utils import timezone
 from django.utils.text import slugify
 
+from catalog import tasks
+from catalog.errors import ReviewExists, ReviewNotAllowed
+from catalog.hooks import user_may_review
 from catalog.images import image_check, thumbnail_render
 from catalog.models import Category, Product, ProductImage, ProductVariant, Review
 from catalog.selectors import CATEGORY_TREE_GENERATION_KEY, product_lock
-from shop.errors import Conflict, DomainError
-
-
-class ReviewNotAllowed(DomainError):
-    code = "review_not_allowed"
-    status_code = 403
-
-
-class ReviewExists(Conflict):
-    code = "review_exists"
-
+from shop.errors import DomainError
 
 # CATEGORIES
 
@@ -106,28 +99,6 @@ def product_save(*, product: Product) -> Product:
         return product
     product.save()
     return product
-
-
-def product_create(
-    *,
-    seller,
-    category: Category,
-    name: str,
-    brand: str = "",
-    description: str = "",
-    is_active: bool = True,
-) -> Product:
-    """Create a product with a unique slug made from its name."""
-    return product_save(
-        product=Product(
-            seller=seller,
-            category=category,
-            name=name,
-            brand=brand,
-            description=description,
-            is_active=is_active,
-        )
-    )
 
 
 @transaction.atomic
@@ -212,8 +183,6 @@ def _files_delete_when_unused(names: set[str]) -> None:
 
 
 def _thumbnail_queue(image_id: int) -> None:
-    from catalog import tasks
-
     transaction.on_commit(lambda: tasks.product_image_thumbnail_make.delay(image_id))
 
 
@@ -315,11 +284,9 @@ def review_create(
     Raises ReviewNotAllowed (403) without a delivered order of the product,
     and ReviewExists (409) for a second review of it.
     """
-    from orders.selectors import user_has_received_product
-
     if not isinstance(rating, int) or not 1 <= rating <= 5:
         raise DomainError("A rating is a whole number from 1 to 5.", code="invalid")
-    if not user_has_received_product(user=user, product=product):
+    if not user_may_review(user=user, product=product):
         raise ReviewNotAllowed(
             "You can review a product once an order of it has been delivered to you."
         )

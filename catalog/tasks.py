@@ -1,7 +1,5 @@
 from celery import shared_task
 
-from catalog import services
-
 
 @shared_task(
     name="catalog.tasks.product_image_thumbnail_make",
@@ -12,4 +10,7 @@ from catalog import services
 )
 def product_image_thumbnail_make(image_id: int) -> bool:
     """Make the listing thumbnail of a product picture once; return whether made."""
+    # Celery's idiom: the task imports its service, which queues this task.
+    from catalog import services
+
     return services.product_image_thumbnail_make(image_id=image_id)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from catalog import services
 from catalog.forms import ProductFilterForm, ReviewForm
+from catalog.hooks import user_may_review
 from catalog.search import search_text_normalize
 from catalog.selectors import (
     ORDERINGS,
@@ -174,8 +175,6 @@ def product_detail(request, slug):
 
 
 def _product_page(request, *, slug: str, review_form: ReviewForm | None = None):
-    from orders.selectors import user_has_received_product
-
     user = request.user
     tree = category_tree_for(request)
     product = product_get_for_page(slug=slug, user=user, tree=tree)
@@ -190,7 +189,7 @@ def _product_page(request, *, slug: str, review_form: ReviewForm | None = None):
         review_state = "anonymous"
     elif product.user_has_reviewed:
         review_state = "reviewed"
-    elif user_has_received_product(user=user, product=product):
+    elif user_may_review(user=user, product=product):
         review_state = "eligible"
     else:
         review_state = "not_received"

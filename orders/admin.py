@@ -13,9 +13,9 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q, Sum
 from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.utils import timezone
 
-from orders import services
 from orders.invoicing.admin import OrderInvoicingAdminMixin
 from orders.models import (
     DeliverySlot,
@@ -26,16 +26,15 @@ from orders.models import (
     ServiceArea,
 )
 from orders.payments.admin import OrderPaymentsAdminMixin
+from orders.services.cancellation import order_cancel
+from orders.services.delivery import delivery_slot_save
+from orders.services.status import order_status_change
+from shop.access import user_is_seller
 from shop.errors import DomainError
 
 # Cells starting with these run as formulas in spreadsheets; CSV cells that
 # come from sellers' product names must not.
 CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def viewer_is_seller(request) -> bool:
-    """Return whether the admin user is a seller (sees only their own lines)."""
-    return bool(getattr(request.user, "is_seller", False))
 
 
 def _csv_cell(value) -> str:
@@ -63,12 +62,12 @@ class OrderLineInline(admin.TabularInline):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).select_related("seller")
-        if viewer_is_seller(request):
+        if user_is_seller(request.user):
             return queryset.filter(seller=request.user)
         return queryset
 
     def get_fields(self, request, obj=None):
-        if viewer_is_seller(request):
+        if user_is_seller(request.user):
             return [name for name in self.fields if name != "seller"]
         return self.fields
 
@@ -136,7 +135,7 @@ class OrderAdmin(OrderInvoicingAdminMixin, OrderPaymentsAdminMixin, admin.ModelA
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        if viewer_is_seller(request):
+        if user_is_seller(request.user):
             mine = OrderLine.objects.filter(seller=request.user).values("order_id")
             return queryset.filter(pk__in=mine).annotate(
                 amount_shown=Sum(
@@ -146,13 +145,13 @@ class OrderAdmin(OrderInvoicingAdminMixin, OrderPaymentsAdminMixin, admin.ModelA
         return queryset
 
     def get_search_fields(self, request):
-        if viewer_is_seller(request):
+        if user_is_seller(request.user):
             return self.search_fields
         return [*self.search_fields, "email"]
 
     def get_fields(self, request, obj=None):
         fields = [field.name for field in Order._meta.fields if field.name != "id"]
-        if viewer_is_seller(request):
+        if user_is_seller(request.user):
             return [name for name in fields if name not in self.staff_only_fields]
         # The order's emails and their delivery state (OrderInvoicingAdminMixin).
         return [*fields, "outbound_emails"]
@@ -163,7 +162,7 @@ class OrderAdmin(OrderInvoicingAdminMixin, OrderPaymentsAdminMixin, admin.ModelA
 
     def get_actions(self, request):
         actions = super().get_actions(request)
-        if viewer_is_seller(request):
+        if user_is_seller(request.user):
             for name in self.staff_only_actions:
                 actions.pop(name, None)
         return actions
@@ -187,7 +186,7 @@ class OrderAdmin(OrderInvoicingAdminMixin, OrderPaymentsAdminMixin, admin.ModelA
         changed, refusals = 0, []
         for order in queryset.order_by("pk"):
             try:
-                services.order_status_change(
+                order_status_change(
                     order=order, to_status=to_status, by=request.user, note="admin"
                 )
             except DomainError as exc:
@@ -226,7 +225,7 @@ class OrderAdmin(OrderInvoicingAdminMixin, OrderPaymentsAdminMixin, admin.ModelA
         changed, refusals = 0, []
         for order in queryset.order_by("pk"):
             try:
-                services.order_cancel(order=order, by=request.user)
+                order_cancel(order=order, by=request.user)
             except DomainError as exc:
                 refusals.append(exc.message)
             else:
@@ -235,7 +234,7 @@ class OrderAdmin(OrderInvoicingAdminMixin, OrderPaymentsAdminMixin, admin.ModelA
 
     @admin.action(description="Export to CSV", permissions=["view"])
     def export_csv(self, request, queryset):
-        seller_view = viewer_is_seller(request)
+        seller_view = user_is_seller(request.user)
         lines = (
             OrderLine.objects.filter(order__in=queryset)
             .select_related("order__slot", "seller")
@@ -299,10 +298,16 @@ class DeliverySlotForm(forms.ModelForm):
 
     def clean_capacity(self):
         capacity = self.cleaned_data["capacity"]
-        if capacity < self.instance.booked:
+        # A friendly early answer; `delivery_slot_save` decides for good.
+        booked = self.instance.booked
+        if self.instance.pk is not None:
+            booked = DeliverySlot.objects.values_list("booked", flat=True).get(
+                pk=self.instance.pk
+            )
+        if capacity < booked:
             raise ValidationError(
-                f"{self.instance.booked} orders already booked this slot; the "
-                "capacity cannot be lower."
+                f"{booked} orders already booked this slot; the capacity cannot "
+                "be lower."
             )
         return capacity
 
@@ -327,3 +332,22 @@ class DeliverySlotAdmin(admin.ModelAdmin):
     @admin.display(description="left")
     def remaining(self, slot):
         return slot.remaining
+
+    def save_model(self, request, obj, form, change):
+        try:
+            delivery_slot_save(slot=obj)
+        except DomainError as error:
+            # A booking committed after the form was checked: say so instead
+            # of "changed successfully", and keep the slot as it is.
+            request._slot_refusal = error.message
+
+    def response_change(self, request, obj):
+        refusal = getattr(request, "_slot_refusal", None)
+        if refusal is None:
+            return super().response_change(request, obj)
+        self.message_user(request, refusal, messages.ERROR)
+        return redirect(request.path)
+
+    def log_change(self, request, obj, message):
+        if getattr(request, "_slot_refusal", None) is None:
+            super().log_change(request, obj, message)

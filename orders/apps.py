@@ -5,8 +5,17 @@ class OrdersConfig(AppConfig):
     name = "orders"
 
     def ready(self):
+        # Imported here: models and services load only once the apps are ready.
         from django.urls import register_converter
 
+        from accounts.hooks import after_login_register
+        from catalog.hooks import review_eligibility_register
         from orders.converters import DocumentNumberConverter
+        from orders.selectors import user_has_received_product
+        from orders.services.cart import cart_merge_after_login
 
         register_converter(DocumentNumberConverter, "docnumber")
+        # The layers run shop < accounts < catalog < orders: the lower apps
+        # ask, and orders answers from here.
+        after_login_register(cart_merge_after_login)
+        review_eligibility_register(user_has_received_product)

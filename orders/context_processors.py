@@ -13,8 +13,7 @@ from orders.selectors import (
     cart_lines_quick,
     service_area_get,
 )
-from shop.money import quantize
-from shop.templatetags.shop_tags import money
+from shop.money import money_format, quantize
 
 _STATE_ATTR = "_orders_cart_state"
 
@@ -84,7 +83,7 @@ def cart(request):
 
     def summary():
         state = cart_state(request)
-        return {"count": state["count"], "subtotal": money(state["subtotal"])}
+        return {"count": state["count"], "subtotal": money_format(state["subtotal"])}
 
     return {
         "cart_summary": SimpleLazyObject(summary),

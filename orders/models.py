@@ -1,11 +1,9 @@
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
+from shop.money import MONEY_FIELD as MONEY
 
 
 class ServiceArea(models.Model):
@@ -245,156 +243,25 @@ class OrderStatusChange(models.Model):
         return f"{self.order_id}: {self.from_status or '—'} → {self.to_status}"
 
 
-class Payment(models.Model):
-    """One attempt to be paid for an order: a PaymentIntent, or an offline one."""
+# The models of the sub-packages are the orders app's too; importing them here
+# registers them with the app, and the migrations name `_invoice_path` here.
+from orders.invoicing.models import Invoice, InvoiceSequence, _invoice_path  # noqa: E402
+from orders.payments.models import Payment, Refund, StripeEvent  # noqa: E402
 
-    class Provider(models.TextChoices):
-        STRIPE = "stripe", "Stripe"
-        OFFLINE = "offline", "Offline test cards"
-
-    class Status(models.TextChoices):
-        CREATED = "created", "Created"
-        PROCESSING = "processing", "Processing"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
-        CANCELED = "canceled", "Canceled"
-
-    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="payments")
-    provider = models.CharField(max_length=10, choices=Provider.choices)
-    attempt = models.PositiveIntegerField(default=1)
-    intent_id = models.CharField(max_length=100, unique=True)
-    client_secret = models.CharField(max_length=200, blank=True)
-    amount = models.DecimalField(**MONEY)
-    currency = models.CharField(max_length=3)
-    status = models.CharField(
-        max_length=12, choices=Status.choices, default=Status.CREATED
-    )
-    failure_message = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["order", "attempt"], name="payment_attempt_per_order"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.intent_id} ({self.status})"
-
-
-class StripeEvent(models.Model):
-    """Each webhook event once: a second delivery finds this row and stops."""
-
-    event_id = models.CharField(max_length=100, unique=True)
-    type = models.CharField(max_length=100)
-    payload = models.JSONField()
-    received_at = models.DateTimeField(auto_now_add=True)
-    processed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-received_at"]
-
-    def __str__(self):
-        return f"{self.type} {self.event_id}"
-
-
-class Refund(models.Model):
-    class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
-
-    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refunds")
-    payment = models.ForeignKey(
-        Payment, on_delete=models.PROTECT, related_name="refunds"
-    )
-    refund_id = models.CharField(max_length=100, unique=True, null=True, blank=True)
-    amount = models.DecimalField(**MONEY)
-    reason = models.CharField(max_length=300, blank=True)
-    # {"<order line id>": quantity} for a partial refund by line; empty for full.
-    lines = models.JSONField(default=dict, blank=True)
-    status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.PENDING
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return f"Refund {self.amount} on {self.order_id}"
-
-
-def _invoice_path(instance, filename):
-    # A random path: knowing an order number must not reveal its invoice.
-    return f"invoices/{instance.issued_at:%Y}/{uuid.uuid4().hex}.pdf"
-
-
-class InvoiceSequence(models.Model):
-    """The last number given per kind and year; its row lock keeps numbers gap-free."""
-
-    kind = models.CharField(max_length=12)
-    year = models.PositiveIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["kind", "year"], name="sequence_kind_year"),
-        ]
-
-    def __str__(self):
-        return f"{self.kind} {self.year}: {self.last}"
-
-
-class Invoice(models.Model):
-    class Kind(models.TextChoices):
-        INVOICE = "invoice", "Invoice"
-        CREDIT_NOTE = "credit_note", "Credit note"
-
-    class Status(models.TextChoices):
-        PENDING = "pending", "Being rendered"
-        READY = "ready", "Ready"
-        FAILED = "failed", "Failed"
-
-    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="invoices")
-    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.INVOICE)
-    refund = models.OneToOneField(
-        Refund,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="credit_note",
-    )
-    number = models.CharField(max_length=30, unique=True)
-    year = models.PositiveIntegerField()
-    sequence = models.PositiveIntegerField()
-    amount = models.DecimalField(**MONEY)
-    currency = models.CharField(max_length=3)
-    pdf = models.FileField(upload_to=_invoice_path, blank=True)
-    status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.PENDING
-    )
-    last_error = models.TextField(blank=True)
-    issued_at = models.DateTimeField()
-
-    class Meta:
-        ordering = ["-issued_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["kind", "year", "sequence"], name="invoice_sequence_unique"
-            ),
-            models.UniqueConstraint(
-                fields=["order"],
-                condition=models.Q(kind="invoice"),
-                name="invoice_one_per_order",
-            ),
-        ]
-
-    def __str__(self):
-        return self.number
+__all__ = [
+    "TRANSITIONS",
+    "Cart",
+    "CartLine",
+    "DeliverySlot",
+    "Invoice",
+    "InvoiceSequence",
+    "Order",
+    "OrderLine",
+    "OrderStatus",
+    "OrderStatusChange",
+    "Payment",
+    "Refund",
+    "ServiceArea",
+    "StripeEvent",
+    "_invoice_path",
+]

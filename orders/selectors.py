@@ -1,8 +1,7 @@
-"""Reads of the orders app that matter, and every row lock it takes.
+"""Reads of the orders app that matter. Row locks live in `orders.locks`.
 
-Locks are taken in primary-key order so that two transactions wanting the same
-rows queue instead of deadlocking: first the cart, then variants by pk, then
-the delivery slot (a conditional update), then the order.
+"The user's order" is `order_get_for_user` (None for anyone else's), and a
+refusal of it is `order_of_user`'s NotFound, which pages answer with 404.
 """
 
 import re
@@ -15,16 +14,18 @@ from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from catalog.models import Product, ProductImage, ProductVariant
+from orders.invoicing.models import Invoice
 from orders.models import (
     Cart,
     CartLine,
     DeliverySlot,
-    Invoice,
     Order,
     OrderLine,
     OrderStatus,
     ServiceArea,
 )
+from orders.pricing import delivery_fee_for, line_total, subtotal_of
+from shop.errors import NotFound
 from shop.money import quantize
 
 # What an order number may look like; anything else (a NUL byte, say) is no
@@ -55,18 +56,11 @@ class CartSummary:
         return not self.lines
 
 
-def delivery_fee_for(*, subtotal: Decimal) -> Decimal:
-    """Return the delivery fee for a subtotal: waived at or above the threshold."""
-    if subtotal <= 0 or subtotal >= settings.SHOP_FREE_DELIVERY_THRESHOLD:
-        return quantize(0)
-    return quantize(settings.SHOP_DELIVERY_FEE)
-
-
 def cart_summary_build(*, lines: list) -> CartSummary:
     """Return the totals of cart lines whose variants are already loaded."""
     for line in lines:
-        line.line_total = quantize(line.variant.price * line.quantity)
-    subtotal = quantize(sum((ln.variant.price * ln.quantity for ln in lines), 0))
+        line.line_total = line_total(price=line.variant.price, quantity=line.quantity)
+    subtotal = subtotal_of((ln.variant.price, ln.quantity) for ln in lines)
     fee = delivery_fee_for(subtotal=subtotal)
     threshold = quantize(settings.SHOP_FREE_DELIVERY_THRESHOLD)
     left = quantize(max(Decimal(0), threshold - subtotal)) if lines else threshold
@@ -88,11 +82,6 @@ def cart_get(*, user=None, session_key: str | None = None) -> Cart | None:
     if session_key:
         return Cart.objects.filter(session_key=session_key, user=None).first()
     return None
-
-
-def cart_lock(*, cart_id: int) -> Cart:
-    """Return the cart row locked for the transaction."""
-    return Cart.objects.select_for_update().get(pk=cart_id)
 
 
 def cart_lines_for_display(
@@ -136,28 +125,18 @@ def cart_lines_quick(*, cart_filter: dict) -> list[tuple[int, int, Decimal]]:
     )
 
 
-def line_is_sellable(line: CartLine) -> bool:
-    """Return whether a loaded cart line's variant can still be bought."""
-    return line.variant.is_active and line.variant.product.is_active
+def variant_is_sellable(variant: ProductVariant) -> bool:
+    """Return whether a variant (with its product loaded) can still be bought."""
+    return variant.is_active and variant.product.is_active
 
 
-# CATALOGUE ROWS THIS APP LOCKS
+# CATALOGUE ROWS
 
 
 def variant_get_for_cart(*, variant_id: int) -> ProductVariant | None:
     """Return the variant with its product, or None when it does not exist."""
     return (
         ProductVariant.objects.select_related("product").filter(pk=variant_id).first()
-    )
-
-
-def variants_lock(*, variant_ids) -> list[ProductVariant]:
-    """Return the variants locked FOR UPDATE in primary-key order, with products."""
-    return list(
-        ProductVariant.objects.select_for_update(of=("self",))
-        .select_related("product")
-        .filter(pk__in=sorted(set(variant_ids)))
-        .order_by("pk")
     )
 
 
@@ -204,11 +183,6 @@ def delivery_slot_get(*, slot_id: int) -> DeliverySlot | None:
 # ORDERS
 
 
-def order_lock(*, order_id: int) -> Order:
-    """Return the order row locked for the transaction."""
-    return Order.objects.select_for_update(of=("self",)).get(pk=order_id)
-
-
 def order_list_for_user(*, user) -> QuerySet[Order]:
     """Return the user's orders, newest first, with slot and item count."""
     return (
@@ -234,6 +208,14 @@ def order_get_for_user(*, user, number: str) -> Order | None:
         .prefetch_related("lines", "history__changed_by")
         .first()
     )
+
+
+def order_of_user(*, user, number: str) -> Order:
+    """Return one of the user's orders, or raise NotFound for any other number."""
+    order = order_get_for_user(user=user, number=number)
+    if order is None:
+        raise NotFound("That order was not found.")
+    return order
 
 
 def order_invoice_ready(*, order: Order) -> bool:
@@ -264,10 +246,3 @@ def user_has_received_product(*, user, product: Product) -> bool:
         order__status=OrderStatus.DELIVERED,
         variant__product_id=product.pk,
     ).exists()
-
-
-def address_get_for_user(*, user, address_id: int):
-    """Return the user's address with this id, or None for anyone else's."""
-    from accounts.models import Address
-
-    return Address.objects.filter(user=user, pk=address_id).first()

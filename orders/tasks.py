@@ -4,7 +4,11 @@ import logging
 
 from celery import shared_task
 
-from orders import selectors, services
+from orders import selectors
+from orders.services.cancellation import order_expire_unpaid
+from orders.services.delivery import (
+    delivery_slots_ensure as delivery_slots_ensure_service,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -15,7 +19,7 @@ def orders_expire_unpaid() -> int:
     expired = 0
     for order_id in selectors.order_ids_unpaid_expired():
         # One transaction per order: a failure leaves the others done.
-        if services.order_expire_unpaid(order_id=order_id):
+        if order_expire_unpaid(order_id=order_id):
             expired += 1
     if expired:
         logger.info("expired %s unpaid orders", expired)
@@ -25,4 +29,4 @@ def orders_expire_unpaid() -> int:
 @shared_task(name="orders.tasks.delivery_slots_ensure")
 def delivery_slots_ensure() -> int:
     """Create the coming days' hourly delivery slots; return how many were new."""
-    return services.delivery_slots_ensure()
+    return delivery_slots_ensure_service()

@@ -10,16 +10,15 @@ import secrets
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.selectors import address_list
+from accounts.selectors import address_get_for_user, address_list
 from accounts.services import address_create
-from orders import selectors, services
+from orders import selectors
 from orders.context_processors import (
     cart_state,
     cart_state_forget,
@@ -37,27 +36,27 @@ from orders.models import Cart, Invoice
 from orders.payments.selectors import payment_latest_for_order
 from orders.payments.services import payment_status_refresh
 from orders.selectors import SESSION_CART_KEY, SESSION_POSTAL_CODE_KEY
+from orders.services.cancellation import (
+    CANCELLABLE_BY_SHOPPER,
+)
+from orders.services.cancellation import (
+    order_cancel as order_cancel_service,
+)
+from orders.services.cart import (
+    CartChange,
+    cart_get_or_create,
+    cart_line_add,
+    cart_line_set,
+    cart_read,
+)
+from orders.services.placement import order_place
 from shop.errors import DomainError
+from shop.http import safe_next
+from shop.money import money_format
 from shop.ratelimit import check_rate
-from shop.templatetags.shop_tags import money
 
 ORDERS_PER_PAGE = 20
 SLOTS_SHOWN = 48
-
-
-def _safe_next(request, fallback: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if (
-        target
-        and target.isprintable()
-        and url_has_allowed_host_and_scheme(
-            target,
-            allowed_hosts={request.get_host()},
-            require_https=request.is_secure(),
-        )
-    ):
-        return target
-    return fallback
 
 
 def _wants_json(request) -> bool:
@@ -68,7 +67,7 @@ def _request_cart(request, *, create: bool = False) -> Cart | None:
     """Return the cart of the signed-in user or of the visitor's session."""
     if request.user.is_authenticated:
         if create:
-            return services.cart_get_or_create(user=request.user)
+            return cart_get_or_create(user=request.user)
         return selectors.cart_get(user=request.user)
     session = request.session
     if create:
@@ -76,7 +75,7 @@ def _request_cart(request, *, create: bool = False) -> Cart | None:
             session.create()
         # Lets the header skip the database for visitors who never added.
         session[SESSION_CART_KEY] = True
-        return services.cart_get_or_create(session_key=session.session_key)
+        return cart_get_or_create(session_key=session.session_key)
     if not session.session_key or not session.get(SESSION_CART_KEY):
         return None
     return selectors.cart_get(session_key=session.session_key)
@@ -112,7 +111,7 @@ def _cart_change_json(request, *, variant_id: int, change, next_url: str) -> dic
         "cart": {
             "count": state["count"],
             "subtotal": str(state["subtotal"]),
-            "subtotal_display": money(state["subtotal"]),
+            "subtotal_display": money_format(state["subtotal"]),
         },
         "control_html": render_to_string(
             "orders/_cart_control.html",
@@ -128,7 +127,7 @@ def _cart_change_json(request, *, variant_id: int, change, next_url: str) -> dic
 
 
 def _cart_write(request, form, service):
-    next_url = _safe_next(request, reverse("orders:cart"))
+    next_url = safe_next(request, reverse("orders:cart"))
     if not form.is_valid():
         return _problem(request, message=form.first_error(), status=400, back=next_url)
     variant_id = form.cleaned_data["variant"]
@@ -137,7 +136,7 @@ def _cart_write(request, form, service):
     try:
         if cart is None:
             # Nothing to remove from a cart that does not exist.
-            change = services.CartChange(line=None, quantity=0)
+            change = CartChange(line=None, quantity=0)
         else:
             change = service(cart=cart, variant_id=variant_id, quantity=quantity)
     except DomainError as exc:
@@ -163,13 +162,13 @@ def _cart_write(request, form, service):
 @require_POST
 def cart_add(request):
     """Add a variant to the cart (ADD on a product card)."""
-    return _cart_write(request, CartAddForm(request.POST), services.cart_line_add)
+    return _cart_write(request, CartAddForm(request.POST), cart_line_add)
 
 
 @require_POST
 def cart_set(request):
     """Set a variant's quantity in the cart; 0 removes it."""
-    return _cart_write(request, CartSetForm(request.POST), services.cart_line_set)
+    return _cart_write(request, CartSetForm(request.POST), cart_line_set)
 
 
 def _request_cart_filter(request) -> dict | None:
@@ -183,12 +182,9 @@ def _request_cart_filter(request) -> dict | None:
 
 
 def _cart_page(request, *, postal_form=None, status=200):
-    lines = selectors.cart_lines_for_display(cart_filter=_request_cart_filter(request))
-    notes = []
-    if lines:
-        lines, notes = services.cart_clean(lines=lines)
-    summary = selectors.cart_summary_build(lines=lines)
-    cart_state_remember(request, lines=lines)
+    read = cart_read(cart_filter=_request_cart_filter(request))
+    summary, notes = read.summary, read.notes
+    cart_state_remember(request, lines=summary.lines)
     if postal_form is None:
         postal_form = PostalCodeForm(
             initial={"postal_code": request.session.get(SESSION_POSTAL_CODE_KEY, "")}
@@ -220,7 +216,7 @@ def delivery_area_set(request):
                 request,
                 f"We deliver to {area.postal_code} in {area.promise_minutes} minutes.",
             )
-            return redirect(_safe_next(request, reverse("orders:cart")))
+            return redirect(safe_next(request, reverse("orders:cart")))
         form.add_error("postal_code", f"Sorry, we do not deliver to {postal_code} yet.")
     return _cart_page(request, postal_form=form, status=400)
 
@@ -230,13 +226,9 @@ def delivery_area_set(request):
 
 def _checkout_page(request, *, form=None, address_form=None, problem=None, status=200):
     user = request.user
-    cart = selectors.cart_get(user=user)
-    lines = selectors.cart_lines_for_display(cart=cart)
-    notes = []
-    if lines:
-        lines, notes = services.cart_clean(lines=lines)
-    summary = selectors.cart_summary_build(lines=lines)
-    cart_state_remember(request, lines=lines)
+    read = cart_read(cart=selectors.cart_get(user=user))
+    summary, notes = read.summary, read.notes
+    cart_state_remember(request, lines=summary.lines)
     if summary.is_empty and request.method == "GET":
         for note in notes:
             messages.warning(request, note)
@@ -289,12 +281,12 @@ def checkout(request):
     form = CheckoutForm(request.POST)
     if not form.is_valid():
         return _checkout_page(request, form=form, status=400)
-    address = selectors.address_get_for_user(
+    address = address_get_for_user(
         user=request.user, address_id=form.cleaned_data["address"]
     )
     slot = selectors.delivery_slot_get(slot_id=form.cleaned_data["slot"])
     try:
-        order = services.order_place(
+        order = order_place(
             user=request.user,
             address=address,
             slot=slot,
@@ -337,18 +329,11 @@ def order_list(request):
     return render(request, "orders/order_list.html", {"page": page})
 
 
-def _order_or_404(request, number: str):
-    order = selectors.order_get_for_user(user=request.user, number=number)
-    if order is None:
-        raise Http404("No such order.")
-    return order
-
-
 @login_required
 @require_GET
 def order_detail(request, number: str):
     """One order: status timeline, lines, totals, address, and what can be done."""
-    order = _order_or_404(request, number)
+    order = selectors.order_of_user(user=request.user, number=number)
     # Back from Stripe, the webhook may still be on its way: ask Stripe.
     order = payment_status_refresh(order=order)
     return render(
@@ -356,7 +341,7 @@ def order_detail(request, number: str):
         "orders/order_detail.html",
         {
             "order": order,
-            "can_cancel": order.status in services.CANCELLABLE_BY_SHOPPER,
+            "can_cancel": order.status in CANCELLABLE_BY_SHOPPER,
             "invoice_ready": selectors.order_invoice_ready(order=order),
             "credit_notes": order_credit_notes(order=order).filter(
                 status=Invoice.Status.READY
@@ -372,9 +357,9 @@ def order_detail(request, number: str):
 @require_POST
 def order_cancel(request, number: str):
     """Cancel the shopper's order while it is not packed yet."""
-    order = _order_or_404(request, number)
+    order = selectors.order_of_user(user=request.user, number=number)
     try:
-        services.order_cancel(order=order, by=request.user)
+        order_cancel_service(order=order, by=request.user)
     except DomainError as exc:
         return _problem(
             request,

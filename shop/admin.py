@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 
+from shop.access import user_is_shop_staff_with
 from shop.emails import email_retry
 from shop.models import OutboundEmail
 
@@ -49,13 +50,7 @@ class OutboundEmailAdmin(admin.ModelAdmin):
         return False
 
     def has_retry_permission(self, request) -> bool:
-        user = request.user
-        return (
-            user.is_active
-            and user.is_staff
-            and not getattr(user, "is_seller", False)
-            and user.has_perm("shop.change_outboundemail")
-        )
+        return user_is_shop_staff_with(request.user, "shop.change_outboundemail")
 
     @admin.action(description="Send again (emails not sent yet)", permissions=["retry"])
     def send_again(self, request, queryset):

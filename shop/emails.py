@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from shop.models import OutboundEmail
 from shop.selectors import outbound_email_lock
+from shop.tasks import email_deliver
 
 
 def email_queue(
@@ -39,8 +40,6 @@ def email_queue(
     nothing more. `attachments` are ``{"path", "filename", "mimetype"}`` dicts
     naming files on the default storage, read when the email is sent.
     """
-    from shop.tasks import email_deliver
-
     existing = OutboundEmail.objects.filter(key=key).first()
     if existing is not None:
         return existing
@@ -128,8 +127,6 @@ def email_failure_record(*, email_id: int, error: str, final: bool) -> None:
 @transaction.atomic
 def email_retry(*, email: OutboundEmail) -> bool:
     """Queue an unsent email for delivery again; return False if it was sent."""
-    from shop.tasks import email_deliver
-
     requeued = (
         OutboundEmail.objects.filter(pk=email.pk)
         .exclude(status=OutboundEmail.Status.SENT)

@@ -111,3 +111,22 @@ def ratelimited(request, exception=None):
 def csrf_failure(request, reason=""):
     """Explain a refused form in words a shopper understands."""
     return render(request, "403_csrf.html", status=403)
+
+
+class NotFoundPageMiddleware:
+    """Answer a page whose service or selector raised NotFound with the 404 page.
+
+    Services speak the shop's errors, never `Http404`; the API's handler
+    gives NotFound its JSON shape, and this gives pages theirs.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, NotFound):
+            raise Http404(exception.message) from exception
+        return

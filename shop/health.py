@@ -8,6 +8,8 @@ from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
+from shop.celery import app
+
 logger = logging.getLogger(__name__)
 
 
@@ -28,8 +30,6 @@ def _check_cache() -> None:
 
 
 def _check_broker() -> str:
-    from shop.celery import app
-
     if app.conf.task_always_eager:
         return "in-process"
     with app.connection_for_write() as conn:

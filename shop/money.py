@@ -2,7 +2,12 @@
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
+
 CENT = Decimal("0.01")
+# How every amount is stored: up to 9,999,999,999.99.
+MONEY_FIELD = {"max_digits": 12, "decimal_places": 2}
+CURRENCY_SYMBOLS = {"INR": "₹", "USD": "$", "EUR": "€", "GBP": "£"}
 # ISO 4217 currencies that Stripe counts without minor units.
 ZERO_DECIMAL_CURRENCIES = frozenset({"JPY", "KRW", "VND", "CLP", "XOF", "XAF"})
 
@@ -24,3 +29,12 @@ def from_minor_units(amount: int, currency: str) -> Decimal:
     if currency.upper() in ZERO_DECIMAL_CURRENCIES:
         return quantize(amount)
     return quantize(Decimal(amount) / 100)
+
+
+def money_format(amount, currency: str | None = None) -> str:
+    """Return an amount with its currency symbol: 1234.5 -> "₹1,234.50"."""
+    if amount is None or amount == "":
+        return ""
+    currency = (currency or settings.SHOP_CURRENCY).upper()
+    symbol = CURRENCY_SYMBOLS.get(currency, currency + " ")
+    return f"{symbol}{Decimal(amount):,.2f}"

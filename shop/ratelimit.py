@@ -5,7 +5,6 @@ raises `RateLimited` with the wait, which the 429 page and the API's error
 handler turn into an answer with a `Retry-After` header.
 """
 
-import functools
 import time
 
 from django.conf import settings
@@ -37,18 +36,3 @@ def check_rate(request, *, group: str, rate_setting: str, key="ip") -> None:
         increment=True,
     ):
         raise RateLimited(retry_after=_retry_after(rate))
-
-
-def rate_limit(*, group: str, rate_setting: str, key="ip", methods=("POST",)):
-    """Decorate a function view so that its `methods` count against a limit."""
-
-    def decorator(view):
-        @functools.wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if request.method in methods:
-                check_rate(request, group=group, rate_setting=rate_setting, key=key)
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator

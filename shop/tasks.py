@@ -5,7 +5,6 @@ from botocore.exceptions import BotoCoreError, ClientError
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from shop.emails import email_failure_record, email_send
 from shop.models import OutboundEmail
 
 logger = logging.getLogger(__name__)
@@ -48,6 +47,9 @@ def email_deliver(self, email_id: int) -> str:
     Transient failures are retried with backoff up to `max_retries`, then the
     email is marked failed; a permanent refusal (5xx) fails it at once.
     """
+    # Celery's idiom: the task imports its service, which queues this task.
+    from shop.emails import email_failure_record, email_send
+
     try:
         return email_send(email_id=email_id).status
     except OutboundEmail.DoesNotExist:

@@ -329,12 +329,9 @@ def world(db):
     from accounts.tests.factories import SellerFactory, UserFactory
     from catalog.tests.factories import ProductVariantFactory, ReviewFactory
     from orders.models import OrderStatus
-    from orders.services import (
-        cart_get_or_create,
-        cart_line_add,
-        order_place,
-        order_status_change,
-    )
+    from orders.services.cart import cart_get_or_create, cart_line_add
+    from orders.services.placement import order_place
+    from orders.services.status import order_status_change
 
     shop = shop_seed()
     owner = UserFactory(name="Olivia Owner")

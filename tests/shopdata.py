@@ -178,12 +178,9 @@ def shopper_history(*, shop: Shop, user) -> History:
     """Give `user` an address, a delivered order, a pending order and a cart line."""
     from accounts.tests.factories import AddressFactory
     from orders.models import OrderStatus
-    from orders.services import (
-        cart_get_or_create,
-        cart_line_add,
-        order_place,
-        order_status_change,
-    )
+    from orders.services.cart import cart_get_or_create, cart_line_add
+    from orders.services.placement import order_place
+    from orders.services.status import order_status_change
 
     address = AddressFactory(user=user, postal_code=PIN_CODE, is_default=True)
     cart = cart_get_or_create(user=user)

@@ -435,7 +435,7 @@ class AddressDetailView(generics.RetrieveUpdateDestroyAPIView):
     http_method_names = ["get", "patch", "delete", "head", "options"]
 
     def get_object(self):
-        return selectors.address_for_user(
+        return selectors.address_of_user(
             user=self.request.user, address_id=self.kwargs["pk"]
         )
 

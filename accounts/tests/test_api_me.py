@@ -3,7 +3,7 @@ from django.core import mail
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from accounts.exceptions import EMAIL_TAKEN_MESSAGE
+from accounts.errors import EMAIL_TAKEN_MESSAGE
 from accounts.tests.factories import PASSWORD, UserFactory
 from accounts.tests.mailbox import STRONG_PASSWORD
 

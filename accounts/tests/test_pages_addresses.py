@@ -64,6 +64,16 @@ def test_adding_returns_to_a_safe_next(logged_in):
 
 
 @pytest.mark.django_db
+def test_adding_ignores_a_next_with_a_newline(logged_in):
+    response = logged_in.post(
+        "/account/addresses/add/", {**ADDRESS, "next": "/checkout/\nx"}
+    )
+
+    assert response["Location"] == "/account/addresses/"
+    assert Address.objects.count() == 1
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("field", "value"),
     [

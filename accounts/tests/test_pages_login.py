@@ -58,6 +58,21 @@ def test_login_ignores_a_next_that_leaves_the_site(client, user, target):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    "target", ["/orders/\r\nSet-Cookie: a=b", "/orders/\x00", "/orders/\u2028x"]
+)
+def test_login_ignores_a_next_with_a_control_character(client, user, target):
+    # The same check as every other form's: `shop.http.safe_next`.
+    response = client.post(
+        LOGIN, {"email": user.email, "password": PASSWORD, "next": target}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    assert logged_in_id(client) == str(user.pk)
+
+
+@pytest.mark.django_db
 def test_wrong_password_and_unknown_email_get_the_same_answer(client, user):
     wrong = client.post(LOGIN, {"email": user.email, "password": "not-it-123"})
     unknown = client.post(

@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth import SESSION_KEY
 from django.core import mail
 
-from accounts.exceptions import EMAIL_TAKEN_MESSAGE
+from accounts.errors import EMAIL_TAKEN_MESSAGE
 from accounts.models import User
 from accounts.tests.factories import UserFactory
 from accounts.tests.mailbox import STRONG_PASSWORD, verify_token_from_outbox

@@ -3,7 +3,7 @@ import threading
 import pytest
 from django.db import connection
 
-from accounts.exceptions import DefaultAddressRequired
+from accounts.errors import DefaultAddressRequired
 from accounts.models import Address
 from accounts.services import (
     address_create,
@@ -185,12 +185,12 @@ def test_concurrent_make_default_leaves_exactly_one_default():
 
 @pytest.mark.django_db
 def test_updating_an_address_deleted_meanwhile_is_404(user):
-    from django.http import Http404
+    from shop.errors import NotFound
 
     address = address_create(user=user, data=DATA)
     Address.objects.filter(pk=address.pk).delete()
 
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound, match="^That address was not found.$"):
         address_update(address=address, data={"city": "Pune"})
 
     assert not Address.objects.exists()

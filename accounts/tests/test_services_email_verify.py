@@ -2,7 +2,7 @@ import pytest
 from django.core import mail
 from django.core.signing import TimestampSigner
 
-from accounts.exceptions import AlreadyVerified, TokenInvalid
+from accounts.errors import AlreadyVerified, TokenInvalid
 from accounts.services import (
     email_verification_resend,
     email_verification_send,

@@ -7,7 +7,7 @@ from rest_framework_simplejwt.token_blacklist.models import (
 )
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from accounts.exceptions import TokenInvalid
+from accounts.errors import TokenInvalid
 from accounts.services import (
     password_change,
     password_reset_complete,

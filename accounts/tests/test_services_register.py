@@ -2,7 +2,7 @@ import pytest
 from django.core import mail
 from django.db import transaction
 
-from accounts.exceptions import EmailTaken
+from accounts.errors import EmailTaken
 from accounts.models import User
 from accounts.services import user_register
 from accounts.tests.factories import UserFactory

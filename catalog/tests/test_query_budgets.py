@@ -39,7 +39,7 @@ def cards(response) -> int:
 def shopper_with_cart_and_area(client, user, shelf_of_60):
     """A signed-in shopper with a cart line and a chosen delivery PIN code."""
     from orders.selectors import SESSION_POSTAL_CODE_KEY
-    from orders.services import cart_get_or_create, cart_line_add
+    from orders.services.cart import cart_get_or_create, cart_line_add
 
     variant = shelf_of_60[0].variants.first()
     cart_line_add(cart=cart_get_or_create(user=user), variant_id=variant.pk, quantity=1)

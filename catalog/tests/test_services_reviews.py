@@ -6,6 +6,7 @@ from django.db import connection
 
 from accounts.tests.factories import UserFactory
 from catalog import services
+from catalog.errors import ReviewExists, ReviewNotAllowed
 from catalog.models import Review
 from catalog.tests.factories import ReviewFactory
 from orders.tests.factories import OrderLineFactory
@@ -36,7 +37,7 @@ def test_a_second_review_is_a_conflict_and_changes_nothing(user, tree, make_prod
     delivered(user, product)
     services.review_create(user=user, product=product, rating=5)
 
-    with pytest.raises(services.ReviewExists):
+    with pytest.raises(ReviewExists):
         services.review_create(user=user, product=product, rating=1)
 
     product.refresh_from_db()
@@ -51,7 +52,7 @@ def test_no_review_before_delivery(user, tree, make_product, status):
         order__user=user, order__status=status, variant=product.variants.first()
     )
 
-    with pytest.raises(services.ReviewNotAllowed):
+    with pytest.raises(ReviewNotAllowed):
         services.review_create(user=user, product=product, rating=5)
 
     assert Review.objects.count() == 0
@@ -62,7 +63,7 @@ def test_someone_elses_delivery_does_not_count(user, other_user, tree, make_prod
     product = make_product(category=tree["milk"])
     delivered(other_user, product)
 
-    with pytest.raises(services.ReviewNotAllowed):
+    with pytest.raises(ReviewNotAllowed):
         services.review_create(user=user, product=product, rating=5)
 
 
@@ -127,7 +128,7 @@ def test_the_same_shopper_twice_at_once_gets_one_review(tree, make_product):
             barrier.wait(timeout=10)
             services.review_create(user=shopper, product=product, rating=5)
             outcomes.append("created")
-        except services.ReviewExists:
+        except ReviewExists:
             outcomes.append("exists")
         finally:
             connection.close()

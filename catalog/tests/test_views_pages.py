@@ -100,7 +100,7 @@ def test_card_add_button_posts_variant_quantity_and_next(client, tree, make_prod
 def test_card_shows_a_stepper_once_the_variant_is_in_the_cart(
     client, user, tree, make_product
 ):
-    from orders.services import cart_get_or_create, cart_line_add
+    from orders.services.cart import cart_get_or_create, cart_line_add
 
     product = make_product(name="Toned Milk", category=tree["milk"])
     variant = product.variants.get()

@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from accounts.validators import PIN_CODE_HELP, postal_code_clean
 from orders.models import DeliverySlot, Order, OrderLine, OrderStatusChange
-from orders.services import CANCELLABLE_BY_SHOPPER
+from orders.services.cancellation import CANCELLABLE_BY_SHOPPER
 from shop.api_schema import ErrorSerializer
 
 # The largest id PostgreSQL's bigint holds; a larger one is refused as invalid.

@@ -18,7 +18,8 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from orders import selectors, services
+from accounts.selectors import address_get_for_user
+from orders import selectors
 from orders.api.serializers import (
     CartItemAddSerializer,
     CartItemUpdateSerializer,
@@ -31,6 +32,15 @@ from orders.api.serializers import (
     SlotListSerializer,
 )
 from orders.models import CartLine, Order
+from orders.services.cancellation import order_cancel
+from orders.services.cart import (
+    cart_get_or_create,
+    cart_line_add,
+    cart_line_remove,
+    cart_line_set,
+    cart_read,
+)
+from orders.services.placement import order_place
 from shop.api_schema import ErrorSerializer, error_responses
 from shop.errors import DomainError, NotFound
 from shop.ratelimit import check_rate
@@ -52,14 +62,10 @@ OUT_OF_STOCK = OpenApiResponse(
 
 
 def _cart_payload(*, user) -> dict:
-    cart = selectors.cart_get(user=user)
-    lines = selectors.cart_lines_for_display(cart=cart)
-    messages = []
-    if lines:
-        lines, messages = services.cart_clean(lines=lines)
-    summary = selectors.cart_summary_build(lines=lines)
+    read = cart_read(cart=selectors.cart_get(user=user))
+    summary = read.summary
     payload = {field.name: getattr(summary, field.name) for field in fields(summary)}
-    payload["messages"] = messages
+    payload["messages"] = read.notes
     return payload
 
 
@@ -109,8 +115,8 @@ class CartItemsView(APIView):
     def post(self, request):
         serializer = CartItemAddSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        cart = services.cart_get_or_create(user=request.user)
-        change = services.cart_line_add(
+        cart = cart_get_or_create(user=request.user)
+        change = cart_line_add(
             cart=cart,
             variant_id=serializer.validated_data["variant"],
             quantity=serializer.validated_data["quantity"],
@@ -143,7 +149,7 @@ class CartItemView(APIView):
         line = _cart_line_of_user(user=request.user, line_id=line_id)
         serializer = CartItemUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        change = services.cart_line_set(
+        change = cart_line_set(
             cart=line.cart,
             variant_id=line.variant_id,
             quantity=serializer.validated_data["quantity"],
@@ -161,7 +167,7 @@ class CartItemView(APIView):
     )
     def delete(self, request, line_id: int):
         line = _cart_line_of_user(user=request.user, line_id=line_id)
-        services.cart_line_remove(cart=line.cart, line_id=line.pk)
+        cart_line_remove(cart=line.cart, line_id=line.pk)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -307,25 +313,18 @@ class OrderListView(generics.ListAPIView):
         serializer = OrderPlaceSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         key = _idempotency_key(request)
-        address = selectors.address_get_for_user(
+        address = address_get_for_user(
             user=request.user, address_id=serializer.validated_data["address"]
         )
         slot = selectors.delivery_slot_get(slot_id=serializer.validated_data["slot"])
-        placed = services.order_place(
+        placed = order_place(
             user=request.user, address=address, slot=slot, idempotency_key=key
         )
-        order = _order_of_user(request, placed.number)
+        order = selectors.order_of_user(user=request.user, number=placed.number)
         return Response(
             OrderSerializer(order).data,
             status=status.HTTP_201_CREATED if placed.placed_now else status.HTTP_200_OK,
         )
-
-
-def _order_of_user(request, number: str):
-    order = selectors.order_get_for_user(user=request.user, number=number)
-    if order is None:
-        raise NotFound("That order was not found.")
-    return order
 
 
 class OrderDetailView(APIView):
@@ -338,7 +337,11 @@ class OrderDetailView(APIView):
         tags=TAG_ORDERS,
     )
     def get(self, request, number: str):
-        return Response(OrderSerializer(_order_of_user(request, number)).data)
+        return Response(
+            OrderSerializer(
+                selectors.order_of_user(user=request.user, number=number)
+            ).data
+        )
 
 
 class OrderCancelView(APIView):
@@ -360,6 +363,10 @@ class OrderCancelView(APIView):
         tags=TAG_ORDERS,
     )
     def post(self, request, number: str):
-        order = _order_of_user(request, number)
-        services.order_cancel(order=order, by=request.user)
-        return Response(OrderSerializer(_order_of_user(request, number)).data)
+        order = selectors.order_of_user(user=request.user, number=number)
+        order_cancel(order=order, by=request.user)
+        return Response(
+            OrderSerializer(
+                selectors.order_of_user(user=request.user, number=number)
+            ).data
+        )

@@ -14,11 +14,8 @@ from django.utils.text import Truncator
 
 from orders.invoicing.services import order_invoice_and_emails_retry
 from orders.models import Invoice
+from shop.access import user_is_seller, user_is_shop_staff_with
 from shop.selectors import outbound_emails_for_reference
-
-
-def _is_seller(request) -> bool:
-    return bool(getattr(request.user, "is_seller", False))
 
 
 class InvoiceInline(admin.TabularInline):
@@ -79,17 +76,11 @@ class OrderInvoicingAdminMixin:
     invoicing_inlines = [InvoiceInline]
 
     def has_invoicing_retry_permission(self, request) -> bool:
-        user = request.user
-        return (
-            user.is_active
-            and user.is_staff
-            and not _is_seller(request)
-            and user.has_perm("orders.change_order")
-        )
+        return user_is_shop_staff_with(request.user, "orders.change_order")
 
     def get_inlines(self, request, obj):
         inlines = list(super().get_inlines(request, obj))
-        if not _is_seller(request):
+        if not user_is_seller(request.user):
             inlines += self.invoicing_inlines
         return inlines
 

@@ -27,6 +27,7 @@ from orders.models import (
     Payment,
     Refund,
 )
+from shop.access import user_is_shop_staff
 from shop.models import OutboundEmail
 from shop.money import quantize
 
@@ -215,10 +216,7 @@ def invoice_document(*, invoice: Invoice) -> InvoiceDocument:
 
 def user_sees_all_invoices(user) -> bool:
     """Return whether the user is shop staff (not a seller) and sees any invoice."""
-    return (
-        bool(user.is_authenticated and user.is_active and user.is_staff)
-        and not user.is_seller
-    )
+    return user_is_shop_staff(user)
 
 
 def invoice_for_download(
@@ -260,11 +258,6 @@ def order_credit_notes(*, order: Order) -> QuerySet[Invoice]:
 
 
 # OPERATIONS
-
-
-def order_documents(*, order: Order) -> QuerySet[Invoice]:
-    """Return the order's invoice and credit notes, oldest first."""
-    return Invoice.objects.filter(order=order).order_by("issued_at", "pk")
 
 
 def order_unsent_emails(*, order: Order) -> QuerySet[OutboundEmail]:

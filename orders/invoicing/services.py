@@ -17,6 +17,8 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from orders.emails import ORDER_CONFIRMATION_KEY
+from orders.invoicing.models import Invoice, InvoiceSequence
 from orders.invoicing.selectors import (
     invoice_document,
     invoice_lock,
@@ -28,11 +30,14 @@ from orders.invoicing.selectors import (
     refund_ids_without_credit_note,
     refund_lock,
 )
-from orders.models import Invoice, InvoiceSequence, Order, Refund
-from orders.selectors import order_lock
+from orders.invoicing.tasks import credit_note_generate, invoice_generate
+from orders.locks import order_lock
+from orders.models import Order
+from orders.payments.models import Refund
 from shop.emails import email_retry
 from shop.errors import Conflict
 from shop.models import OutboundEmail
+from shop.tasks import email_deliver
 
 logger = logging.getLogger(__name__)
 
@@ -177,9 +182,6 @@ def order_invoice_and_emails_retry(*, order: Order) -> list[str]:
     recorded), credit notes not ready, and emails not sent. Return a line
     for each thing queued, for people.
     """
-    from orders.emails import ORDER_CONFIRMATION_KEY
-    from orders.invoicing.tasks import credit_note_generate, invoice_generate
-
     queued = []
     if order.paid_at is not None:
         invoice = Invoice.objects.filter(order=order, kind=Invoice.Kind.INVOICE).first()
@@ -235,8 +237,6 @@ def invoicing_stale_requeue(*, now=None) -> dict[str, int]:
     again is harmless, since every task finds what was already done.
     Return how many of each kind were queued.
     """
-    from orders.invoicing.tasks import credit_note_generate, invoice_generate
-    from shop.tasks import email_deliver
 
     now = now or timezone.now()
     stale_before, oldest = now - STALE_DOCUMENT_AFTER, now - SWEEP_LOOKBACK

@@ -2,7 +2,8 @@
 
 Each takes an id, is safe to run any number of times (the services find the
 existing document and the emails are keyed), and retries storage failures
-with backoff up to a limit before marking the document failed.
+with backoff up to a limit before marking the document failed. Each imports
+its services in its body (Celery's idiom): the services queue these tasks.
 """
 
 import logging
@@ -13,14 +14,9 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
 from orders.emails import order_confirmation_email_queue, order_credit_note_email_queue
-from orders.invoicing.services import (
-    credit_note_issue,
-    invoice_failure_record,
-    invoice_issue,
-    invoice_render_pdf,
-    invoicing_stale_requeue,
-)
-from orders.models import Invoice, Order, Refund
+from orders.invoicing.models import Invoice
+from orders.models import Order
+from orders.payments.models import Refund
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +49,8 @@ class _Attempt:
 def _failure_noted(task, *, order_number: str):
     """Note a failure on the document (failed for good when final), log it with
     the order number, and re-raise for Celery to retry or record."""
+    from orders.invoicing.services import invoice_failure_record
+
     attempt = _Attempt()
     try:
         yield attempt
@@ -86,6 +84,8 @@ def invoice_generate(self, order_id: int) -> str:
 
     Return the invoice number, or why there is none.
     """
+    from orders.invoicing.services import invoice_issue, invoice_render_pdf
+
     order = Order.objects.filter(pk=order_id).first()
     if order is None:
         logger.error("order %s does not exist", order_id, extra={"order_id": order_id})
@@ -113,6 +113,8 @@ def credit_note_generate(self, refund_id: int) -> str:
 
     Return the credit note number, or why there is none.
     """
+    from orders.invoicing.services import credit_note_issue, invoice_render_pdf
+
     refund = Refund.objects.select_related("order").filter(pk=refund_id).first()
     if refund is None:
         logger.error(
@@ -138,4 +140,6 @@ def credit_note_generate(self, refund_id: int) -> str:
 @shared_task(name="orders.invoicing.tasks.invoicing_sweep")
 def invoicing_sweep() -> dict[str, int]:
     """Queue again the invoices, credit notes and emails whose task was lost."""
+    from orders.invoicing.services import invoicing_stale_requeue
+
     return invoicing_stale_requeue()

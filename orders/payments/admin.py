@@ -17,6 +17,7 @@ from django.urls import path, reverse
 from orders.models import OrderLine, OrderStatus, Payment, Refund
 from orders.payments.forms import RefundLinesForm
 from orders.payments.services import REFUNDABLE_STATUSES, payment_refund
+from shop.access import user_is_seller, user_is_shop_staff_with
 from shop.errors import DomainError
 
 
@@ -73,18 +74,12 @@ class OrderPaymentsAdminMixin:
     payment_inlines = [PaymentInline, RefundInline]
 
     def has_refund_permission(self, request) -> bool:
-        user = request.user
-        return (
-            user.is_active
-            and user.is_staff
-            and not getattr(user, "is_seller", False)
-            and user.has_perm("orders.add_refund")
-        )
+        return user_is_shop_staff_with(request.user, "orders.add_refund")
 
     def get_inlines(self, request, obj):
         inlines = list(super().get_inlines(request, obj))
         # Payments cover every seller's lines, so only staff see them.
-        if not getattr(request.user, "is_seller", False):
+        if not user_is_seller(request.user):
             inlines += self.payment_inlines
         return inlines
 

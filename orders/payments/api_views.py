@@ -18,9 +18,9 @@ from orders.payments.services import (
     payment_start,
     stripe_event_receive,
 )
-from orders.selectors import order_get_for_user
+from orders.selectors import order_of_user
 from shop.api_schema import ErrorSerializer, error_responses
-from shop.errors import DomainError, NotFound
+from shop.errors import DomainError
 
 logger = logging.getLogger(__name__)
 
@@ -55,9 +55,7 @@ class OrderPaymentView(APIView):
         tags=["orders"],
     )
     def post(self, request, number):
-        order = order_get_for_user(user=request.user, number=number)
-        if order is None:
-            raise NotFound("That order was not found.")
+        order = order_of_user(user=request.user, number=number)
         payment = payment_start(order=order, user=request.user)
         stripe = payment.provider == Payment.Provider.STRIPE
         data = {

@@ -4,7 +4,13 @@ Stripe's events are the truth about money. The webhook, the offline test-card
 page, the order page's refresh and the reconcile task all end in
 `payment_event_apply`, which locks the order and the payment and changes
 each only when the event moves it forward, so a duplicate, a replay or a
-late event changes nothing twice.
+late event changes nothing twice. The order page only reads: it asks Stripe
+once, briefly, and never refunds; unwanted money goes back from the webhook
+or the reconcile task.
+
+Payments sit below the order's lifecycle: they change status through
+`orders.services.status` and move stock only through `orders.services.stock`,
+and import nothing above them.
 """
 
 import logging
@@ -19,19 +25,21 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from catalog.models import ProductVariant
-from orders.models import Order, OrderLine, OrderStatus, Payment, Refund, StripeEvent
+from orders.invoicing.tasks import credit_note_generate, invoice_generate
+from orders.locks import order_lines_lock, order_lock, payment_lock
+from orders.models import Order, OrderLine, OrderStatus
 from orders.payments import stripe as stripe_api
+from orders.payments.errors import PaymentProviderError
+from orders.payments.models import Payment, Refund, StripeEvent
 from orders.payments.selectors import (
-    order_lines_lock,
     payment_get_by_intent,
     payment_latest_for_order,
-    payment_lock,
     payment_paid_for_order,
     payments_open_for_order,
     refunded_total_for_payment,
 )
-from orders.selectors import order_lock
+from orders.services.status import order_status_set
+from orders.services.stock import order_refund_restock
 from shop.errors import Conflict, DomainError, NotFound
 from shop.money import from_minor_units, quantize, to_minor_units
 
@@ -46,8 +54,6 @@ REFUNDABLE_STATUSES = frozenset(
         OrderStatus.DELIVERED,
     }
 )
-# The goods of these orders are still in the shop, so a refund restocks them.
-GOODS_NOT_LEFT = frozenset({OrderStatus.PAID, OrderStatus.PACKED})
 # Payment attempts that can still be paid, so a new visit resumes them.
 OPEN_STATUSES = frozenset({Payment.Status.CREATED, Payment.Status.PROCESSING})
 # A PaymentIntent's status as Stripe reports it, and the event that announces it.
@@ -58,29 +64,11 @@ INTENT_STATUS_EVENTS = {
 }
 
 
-class PaymentProviderError(DomainError):
-    """Stripe could not be reached or refused the call; nothing was stored."""
-
-    code = "payment_provider_unavailable"
-    status_code = 503
-
-
-def _status_change(**kwargs) -> Order:
-    # Imported here: orders.services imports this module for cancellations.
-    from orders.services import order_status_change
-
-    return order_status_change(**kwargs)
-
-
 def _invoice_request(order_id: int) -> None:
-    from orders.invoicing.tasks import invoice_generate
-
     invoice_generate.delay(order_id)
 
 
 def _credit_note_request(refund_id: int) -> None:
-    from orders.invoicing.tasks import credit_note_generate
-
     credit_note_generate.delay(refund_id)
 
 
@@ -202,9 +190,21 @@ def _event_intent_id(event_type: str, obj: dict) -> str | None:
     return intent_id if isinstance(intent_id, str) and intent_id else None
 
 
+def _refunds_unwanted_money(event_type: str, order: Order) -> bool:
+    """Return whether applying the event would give a payment straight back."""
+    return (
+        event_type == "payment_intent.succeeded"
+        and order.status != OrderStatus.PENDING_PAYMENT
+    )
+
+
 @transaction.atomic
-def payment_event_apply(*, event: dict[str, Any]) -> None:
-    """Apply one Stripe event to its payment and order; a repeat changes nothing."""
+def payment_event_apply(*, event: dict[str, Any], may_refund: bool = True) -> None:
+    """Apply one Stripe event to its payment and order; a repeat changes nothing.
+
+    With `may_refund` False (a page's read) an event that would refund
+    unwanted money is left for the webhook or the reconcile task.
+    """
     event_type = str(event.get("type", ""))
     handler = _EVENT_HANDLERS.get(event_type)
     if handler is None:
@@ -225,6 +225,13 @@ def payment_event_apply(*, event: dict[str, Any]) -> None:
         )
         return
     order = order_lock(order_id=found.order_id)
+    if not may_refund and _refunds_unwanted_money(event_type, order):
+        logger.info(
+            "payment %s settled order %s already; left for the webhook",
+            intent_id,
+            order.number,
+        )
+        return
     payment = payment_lock(payment_id=found.pk)
     handler(order=order, payment=payment, obj=obj)
 
@@ -264,7 +271,7 @@ def _on_intent_succeeded(*, order: Order, payment: Payment, obj: dict) -> None:
         return
     if order.status == OrderStatus.PENDING_PAYMENT:
         _payment_save(payment, Payment.Status.SUCCEEDED)
-        _status_change(
+        order_status_set(
             order=order,
             to_status=OrderStatus.PAID,
             note=f"paid by {payment.get_provider_display()}",
@@ -347,7 +354,7 @@ def _on_charge_refunded(*, order: Order, payment: Payment, obj: dict) -> None:
             )
             order.refresh_from_db(fields=["refunded_amount"])
     if obj.get("refunded") is True and order.status in REFUNDABLE_STATUSES:
-        _status_change(
+        order_status_set(
             order=order,
             to_status=OrderStatus.REFUNDED,
             note=f"refunded in Stripe ({payment.intent_id})",
@@ -385,21 +392,27 @@ def payment_event_from_intent(*, intent: dict[str, Any]) -> dict[str, Any] | Non
     }
 
 
-def payment_intent_sync(*, payment: Payment) -> Payment:
-    """Ask Stripe for the payment's PaymentIntent and apply what it says."""
-    intent = stripe_api.payment_intent_retrieve(intent_id=payment.intent_id)
+def payment_intent_sync(*, payment: Payment, on_page: bool = False) -> Payment:
+    """Ask Stripe for the payment's PaymentIntent, apply what it says; return it.
+
+    `on_page` asks once with a short timeout and never refunds: a page
+    must neither hang on Stripe nor move money.
+    """
+    intent = stripe_api.payment_intent_retrieve(
+        intent_id=payment.intent_id, on_page=on_page
+    )
     event = payment_event_from_intent(intent=intent.to_dict(for_json=True))
     if event is not None:
-        payment_event_apply(event=event)
-    payment.refresh_from_db()
-    return payment
+        payment_event_apply(event=event, may_refund=not on_page)
+    return Payment.objects.get(pk=payment.pk)
 
 
 def payment_status_refresh(*, order: Order) -> Order:
     """Bring an order awaiting payment up to date with Stripe; return it.
 
-    Stripe being away is not an error here: the page shows what is known
-    and the webhook or the reconcile task settles it later.
+    A read for the order page: it records a payment Stripe already took,
+    but never refunds. Stripe being away is not an error here: the page
+    shows what is known and the webhook or the reconcile task settles it.
     """
     if order.status != OrderStatus.PENDING_PAYMENT:
         return order
@@ -407,7 +420,8 @@ def payment_status_refresh(*, order: Order) -> Order:
     for payment in payments_open_for_order(order=order):
         before = payment.status
         try:
-            changed |= payment_intent_sync(payment=payment).status != before
+            synced = payment_intent_sync(payment=payment, on_page=True)
+            changed |= synced.status != before
         except stripe_api.StripeError as exc:
             logger.warning("stripe: refresh of %s failed: %s", payment.intent_id, exc)
     if changed:
@@ -519,33 +533,6 @@ def _refund_quantities(
     return quantities
 
 
-def _restock(
-    *, order: Order, lines: list[OrderLine], quantities: dict[int, int], full: bool
-) -> None:
-    """Put refunded goods that never left back on the shelf."""
-    if full:
-        # `stock_released_at` is the one-time mark `order_stock_release`
-        # honours too, so the status change to refunded restocks nothing more.
-        released = Order.objects.filter(
-            pk=order.pk, stock_released_at__isnull=True
-        ).update(stock_released_at=timezone.now())
-        if not released:
-            return
-        from orders.services import delivery_slot_release
-
-        delivery_slot_release(slot_id=order.slot_id)
-    by_variant: dict[int, int] = {}
-    for line in lines:
-        if line.pk in quantities and line.variant_id is not None:
-            by_variant[line.variant_id] = (
-                by_variant.get(line.variant_id, 0) + quantities[line.pk]
-            )
-    for variant_id in sorted(by_variant):
-        ProductVariant.objects.filter(pk=variant_id).update(
-            stock=F("stock") + by_variant[variant_id]
-        )
-
-
 @transaction.atomic
 def payment_refund(
     *, order: Order, by, lines: dict[int, int] | None = None, reason: str = ""
@@ -592,6 +579,10 @@ def payment_refund(
             f"Nothing is left to refund on order {order.number}.",
             code="not_refundable",
         )
+    # Before the refund counts the quantities, so nothing goes back twice.
+    order_refund_restock(
+        order=order, lines=order_lines, quantities=quantities, full=full
+    )
     refund = _refund_record(
         order=order,
         payment=payment,
@@ -601,11 +592,9 @@ def payment_refund(
         by=by,
         credit_note=True,
     )
-    if order.status in GOODS_NOT_LEFT:
-        _restock(order=order, lines=order_lines, quantities=quantities, full=full)
     if full:
         order.refresh_from_db(fields=["refunded_amount", "stock_released_at"])
-        _status_change(
+        order_status_set(
             order=order,
             to_status=OrderStatus.REFUNDED,
             by=by,
@@ -619,15 +608,21 @@ def payment_refund(
 def payment_refund_for_cancelled_order(*, order: Order) -> Refund | None:
     """Give back what a cancelled order was paid; return the refund, or None.
 
-    Cancelling already put the goods back, so only money moves here. A
-    second call finds nothing left to refund and returns None.
+    Cancelling already put the goods back, so only money moves here.
+    `order_cancel` calls it holding `order_lock`; the order is not locked
+    again. The balance is read under the payment's lock, so a second call
+    finds nothing left to refund and returns None.
     """
-    order = order_lock(order_id=order.pk)
     payment = payment_paid_for_order(order=order)
-    balance = quantize(order.total - order.refunded_amount)
-    if payment is None or balance <= 0:
+    if payment is None:
         return None
     payment = payment_lock(payment_id=payment.pk)
+    total, refunded = Order.objects.values_list("total", "refunded_amount").get(
+        pk=order.pk
+    )
+    balance = quantize(total - refunded)
+    if balance <= 0:
+        return None
     order_lines = order_lines_lock(order_id=order.pk)
     quantities = {
         ln.pk: ln.quantity - ln.refunded_quantity

@@ -12,23 +12,33 @@ from typing import Any
 import stripe
 from django.conf import settings
 
-# Seconds to wait for Stripe before giving up; a page must not hang on it.
+# Seconds to wait for Stripe before giving up, on a write or in a task.
 STRIPE_TIMEOUT_SECONDS = 20
 # stripe-python retries connection errors and 409/429/5xx; every write carries
 # an idempotency key, so a retry can never charge or refund twice.
 STRIPE_MAX_NETWORK_RETRIES = 2
+# A read made while a page waits: asked once, briefly; the webhook and the
+# reconcile task learn the rest.
+STRIPE_PAGE_TIMEOUT_SECONDS = 3
+STRIPE_PAGE_MAX_NETWORK_RETRIES = 0
 
 StripeError = stripe.StripeError
 SignatureVerificationError = stripe.SignatureVerificationError
 
 
-def stripe_client() -> stripe.StripeClient:
-    """Return a client for the configured key and API base."""
+def stripe_client(*, on_page: bool = False) -> stripe.StripeClient:
+    """Return a client for the configured key and API base.
+
+    `on_page` gives the short timeout and no retries of a page's read.
+    """
+    timeout, retries = STRIPE_TIMEOUT_SECONDS, STRIPE_MAX_NETWORK_RETRIES
+    if on_page:
+        timeout, retries = STRIPE_PAGE_TIMEOUT_SECONDS, STRIPE_PAGE_MAX_NETWORK_RETRIES
     return stripe.StripeClient(
         api_key=settings.STRIPE_SECRET_KEY,
         base_addresses={"api": settings.STRIPE_API_BASE.rstrip("/")},
-        max_network_retries=STRIPE_MAX_NETWORK_RETRIES,
-        http_client=stripe.RequestsClient(timeout=STRIPE_TIMEOUT_SECONDS),
+        max_network_retries=retries,
+        http_client=stripe.RequestsClient(timeout=timeout),
     )
 
 
@@ -51,9 +61,11 @@ def payment_intent_create(
     )
 
 
-def payment_intent_retrieve(*, intent_id: str) -> stripe.PaymentIntent:
+def payment_intent_retrieve(
+    *, intent_id: str, on_page: bool = False
+) -> stripe.PaymentIntent:
     """Return the PaymentIntent as Stripe knows it now."""
-    return stripe_client().v1.payment_intents.retrieve(intent_id)
+    return stripe_client(on_page=on_page).v1.payment_intents.retrieve(intent_id)
 
 
 def refund_create(

@@ -13,15 +13,8 @@ from orders.payments.forms import CardNumberForm
 from orders.payments.offline import TEST_CARDS, offline_payment_submit
 from orders.payments.selectors import payment_failure_before
 from orders.payments.services import payment_start
-from orders.selectors import order_get_for_user
+from orders.selectors import order_of_user
 from shop.errors import DomainError
-
-
-def _order_or_404(request, number):
-    order = order_get_for_user(user=request.user, number=number)
-    if order is None:
-        raise Http404("No such order.")
-    return order
 
 
 def _not_payable(request, order):
@@ -53,7 +46,7 @@ def _offline_page(request, order, payment, form, status=200):
 @require_GET
 def payment_page(request, number):
     """Start or resume the order's payment and show the way to pay."""
-    order = _order_or_404(request, number)
+    order = order_of_user(user=request.user, number=number)
     if order.status != OrderStatus.PENDING_PAYMENT:
         return _not_payable(request, order)
     try:
@@ -83,7 +76,7 @@ def payment_test_card(request, number):
     """Pay with a test card; exists only while the offline provider is on."""
     if not settings.SHOP_OFFLINE_PAYMENTS:
         raise Http404("Test-card payments are off.")
-    order = _order_or_404(request, number)
+    order = order_of_user(user=request.user, number=number)
     if order.status != OrderStatus.PENDING_PAYMENT:
         return _not_payable(request, order)
     try:

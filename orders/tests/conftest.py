@@ -69,7 +69,8 @@ def offline_payments(settings):
 @pytest.fixture
 def payable_order(user, address, slot):
     """An order placed through checkout: 2 × ₹40 and 3 × ₹25, plus delivery."""
-    from orders.services import cart_get_or_create, cart_line_add, order_place
+    from orders.services.cart import cart_get_or_create, cart_line_add
+    from orders.services.placement import order_place
 
     apples = ProductVariantFactory(price=Decimal("40.00"), mrp=Decimal("45.00"))
     bread = ProductVariantFactory(price=Decimal("25.00"), mrp=Decimal("30.00"))
@@ -203,7 +204,7 @@ def s3_media(settings, _moto_s3_server):
 @pytest.fixture
 def fill_cart():
     """Put (variant, quantity) pairs in a user's cart through the service."""
-    from orders.services import cart_get_or_create, cart_line_add
+    from orders.services.cart import cart_get_or_create, cart_line_add
 
     def fill(user, *pairs):
         cart = cart_get_or_create(user=user)
@@ -217,7 +218,7 @@ def fill_cart():
 @pytest.fixture
 def placed_order(user, address, slot, variant, fill_cart):
     """An order of 3 × `variant` awaiting payment, placed through the service."""
-    from orders.services import order_place
+    from orders.services.placement import order_place
 
     fill_cart(user, (variant, 3))
     return order_place(user=user, address=address, slot=slot)

@@ -6,7 +6,8 @@ import pytest
 from accounts.tests.factories import AddressFactory
 from catalog.tests.factories import ProductVariantFactory
 from orders.models import DeliverySlot, Order, OrderStatus
-from orders.services import order_place, order_status_change
+from orders.services.placement import order_place
+from orders.services.status import order_status_change
 
 pytestmark = pytest.mark.django_db
 

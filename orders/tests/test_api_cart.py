@@ -4,7 +4,7 @@ import pytest
 
 from catalog.tests.factories import ProductImageFactory, ProductVariantFactory
 from orders.models import CartLine
-from orders.services import cart_get_or_create, cart_line_add
+from orders.services.cart import cart_get_or_create, cart_line_add
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,8 @@ import pytest
 from accounts.tests.factories import AddressFactory
 from catalog.models import ProductVariant
 from orders.models import DeliverySlot, Order
-from orders.services import order_place, order_status_change
+from orders.services.placement import order_place
+from orders.services.status import order_status_change
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from django.test import RequestFactory
 
 from orders.context_processors import cart
 from orders.selectors import SESSION_CART_KEY, SESSION_POSTAL_CODE_KEY
-from orders.services import cart_get_or_create, cart_line_add
+from orders.services.cart import cart_get_or_create, cart_line_add
 
 pytestmark = pytest.mark.django_db
 

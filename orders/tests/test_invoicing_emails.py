@@ -64,7 +64,7 @@ def test_the_same_status_twice_sends_one_email(
 def test_status_change_service_emails_the_shopper_once(
     paid_order, django_capture_on_commit_callbacks
 ):
-    from orders.services import order_status_change
+    from orders.services.status import order_status_change
 
     with django_capture_on_commit_callbacks(execute=True):
         order_status_change(order=paid_order, to_status=OrderStatus.PACKED)

@@ -6,7 +6,11 @@ import pytest
 from django.utils import timezone
 
 from orders.models import Invoice, OrderStatus, Payment, Refund, StripeEvent
-from orders.payments.services import payment_start, payment_status_refresh
+from orders.payments.services import (
+    payment_intent_sync,
+    payment_start,
+    payment_status_refresh,
+)
 from orders.payments.tasks import payments_reconcile
 
 pytestmark = pytest.mark.django_db
@@ -178,7 +182,7 @@ def test_reconcile_twice_changes_nothing_the_second_time(
 def test_reconcile_refunds_a_payment_that_arrived_after_the_order_expired(
     fake_stripe, payable_order, user
 ):
-    from orders.services import order_expire_unpaid
+    from orders.services.cancellation import order_expire_unpaid
 
     payment = payment_start(order=payable_order, user=user)
     age(payment, 40)
@@ -212,3 +216,60 @@ def test_reconcile_carries_on_past_a_payment_stripe_cannot_answer(
 
     payable_order.refresh_from_db()
     assert payable_order.status == OrderStatus.PAID
+
+
+def test_the_order_page_records_a_payment_but_never_refunds(
+    user_client, fake_stripe, payable_order, user, django_capture_on_commit_callbacks
+):
+    # Two tabs: the first attempt was declined, the second is open; then
+    # Stripe took both cards.
+    first = payment_start(order=payable_order, user=user)
+    fake_stripe.intent_fail(first.intent_id)
+    payment_intent_sync(payment=first)
+    second = payment_start(order=payable_order, user=user)
+    fake_stripe.intent_succeed(first.intent_id)
+    fake_stripe.intent_succeed(second.intent_id)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = user_client.get(f"/orders/{payable_order.number}/")
+
+    assert response.status_code == 200
+    payable_order.refresh_from_db()
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert payable_order.status == OrderStatus.PAID
+    assert (first.status, second.status) == (
+        Payment.Status.SUCCEEDED,
+        Payment.Status.CREATED,
+    )
+    # The second charge goes back from the webhook or the reconcile task.
+    assert Refund.objects.count() == 0
+    assert fake_stripe.requests_to("POST", "/v1/refunds") == []
+
+
+def test_the_order_page_asks_stripe_once_when_stripe_fails(
+    user_client, fake_stripe, payable_order, user
+):
+    payment = payment_start(order=payable_order, user=user)
+    fake_stripe.fail_next = [(500, {"error": {"type": "api_error"}})] * 3
+
+    response = user_client.get(f"/orders/{payable_order.number}/")
+
+    assert response.status_code == 200
+    path = f"/v1/payment_intents/{payment.intent_id}"
+    assert len(fake_stripe.requests_to("GET", path)) == 1
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.CREATED
+
+
+def test_the_reconcile_task_still_retries_stripe(fake_stripe, payable_order, user):
+    payment = payment_start(order=payable_order, user=user)
+    fake_stripe.fail_next = [(500, {"error": {"type": "api_error"}})] * 2
+    fake_stripe.intent_succeed(payment.intent_id)
+
+    payment_intent_sync(payment=payment)
+
+    path = f"/v1/payment_intents/{payment.intent_id}"
+    assert len(fake_stripe.requests_to("GET", path)) == 3
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.SUCCEEDED

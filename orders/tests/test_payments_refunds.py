@@ -173,7 +173,7 @@ def test_refunding_every_line_by_quantity_is_a_full_refund(
 
 
 def test_a_packed_order_is_restocked_once(paid_by_stripe, staff_user, refund):
-    from orders.services import order_status_change
+    from orders.services.status import order_status_change
 
     order = paid_by_stripe
     order_status_change(order=order, to_status=OrderStatus.PACKED, by=staff_user)
@@ -187,7 +187,7 @@ def test_a_packed_order_is_restocked_once(paid_by_stripe, staff_user, refund):
 
 
 def test_goods_out_for_delivery_are_not_restocked(paid_by_stripe, staff_user, refund):
-    from orders.services import order_status_change
+    from orders.services.status import order_status_change
 
     order = paid_by_stripe
     for status in (OrderStatus.PACKED, OrderStatus.OUT_FOR_DELIVERY):
@@ -293,7 +293,7 @@ def test_an_offline_payment_is_refunded_without_stripe(
 def test_cancelling_a_paid_order_refunds_it_in_full(
     paid_by_stripe, fake_stripe, user, django_capture_on_commit_callbacks
 ):
-    from orders.services import order_cancel
+    from orders.services.cancellation import order_cancel
 
     order = paid_by_stripe
     stock_before = stocks(order)
@@ -316,7 +316,7 @@ def test_cancelling_a_paid_order_refunds_it_in_full(
 
 
 def test_refund_for_a_cancelled_order_happens_once(paid_by_stripe, fake_stripe, user):
-    from orders.services import order_cancel
+    from orders.services.cancellation import order_cancel
 
     order_cancel(order=paid_by_stripe, by=user)
 
@@ -328,7 +328,7 @@ def test_refund_for_a_cancelled_order_happens_once(paid_by_stripe, fake_stripe, 
 def test_refund_for_a_cancelled_order_that_was_never_paid_is_none(
     fake_stripe, payable_order, user
 ):
-    from orders.services import order_cancel
+    from orders.services.cancellation import order_cancel
 
     order_cancel(order=payable_order, by=user)
 
@@ -355,7 +355,7 @@ def test_the_refund_webhook_after_a_shop_refund_changes_nothing(
 def test_cancelling_after_a_partial_refund_restocks_each_unit_once(
     paid_by_stripe, fake_stripe, staff_user, user, refund
 ):
-    from orders.services import order_cancel
+    from orders.services.cancellation import order_cancel
 
     order = paid_by_stripe
     apples = next(ln for ln in lines(order).values() if ln.quantity == 2)

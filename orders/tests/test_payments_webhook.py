@@ -15,6 +15,7 @@ from orders.models import (
     StripeEvent,
 )
 from orders.payments.services import payment_start
+from orders.services.status import order_status_change
 from orders.tests.fake_stripe import WEBHOOK_URL, signature_header, webhook_deliver
 from shop.models import OutboundEmail
 
@@ -362,7 +363,7 @@ def test_the_webhook_answers_only_post(client, fake_stripe):
 def test_a_payment_for_a_cancelled_order_is_refunded_automatically(
     post_event, fake_stripe, payable_order, user
 ):
-    from orders.services import order_cancel
+    from orders.services.cancellation import order_cancel
 
     payment = payment_start(order=payable_order, user=user)
     order_cancel(order=payable_order, by=user)
@@ -454,6 +455,75 @@ def test_charge_refunded_in_the_dashboard_refunds_the_order(
         == 1
     )
     assert fake_stripe.requests_to("POST", "/v1/refunds") == []
+    # The goods never left the shop: back to stock, the slot freed, once.
+    stock = {
+        line.variant_id: line.variant.stock
+        for line in payable_order.lines.select_related("variant")
+    }
+    assert sorted(stock.values()) == [100, 100]
+    payable_order.slot.refresh_from_db()
+    assert payable_order.slot.booked == 0
+    assert payable_order.stock_released_at is not None
+
+
+def _paid_then_moved(post_event, fake_stripe, order, user, statuses):
+    """Pay the order through the webhook, then move it through `statuses`."""
+    payment = payment_start(order=order, user=user)
+    fake_stripe.intent_succeed(payment.intent_id)
+    post_event(fake_stripe.event("payment_intent.succeeded", payment.intent_id))
+    for status in statuses:
+        order_status_change(order=order, to_status=status)
+    return payment
+
+
+def _refunded_in_the_dashboard(fake_stripe, payment) -> dict:
+    """Refund the whole charge in Stripe's dashboard; return Stripe's event."""
+    charge = fake_stripe.charges[
+        fake_stripe.intents[payment.intent_id]["latest_charge"]
+    ]
+    charge.update(amount_refunded=charge["amount"], refunded=True)
+    return fake_stripe.event("charge.refunded", payment.intent_id)
+
+
+def test_packed_order_refunded_in_the_dashboard_goes_back_to_stock_once(
+    post_event, fake_stripe, payable_order, user
+):
+    payment = _paid_then_moved(
+        post_event, fake_stripe, payable_order, user, [OrderStatus.PACKED]
+    )
+    event = _refunded_in_the_dashboard(fake_stripe, payment)
+
+    post_event(event)
+    post_event(event)
+
+    payable_order.refresh_from_db()
+    assert payable_order.status == OrderStatus.REFUNDED
+    assert payable_order.stock_released_at is not None
+    stock = sorted(line.variant.stock for line in payable_order.lines.all())
+    assert stock == [100, 100]
+    payable_order.slot.refresh_from_db()
+    assert payable_order.slot.booked == 0
+
+
+def test_delivered_order_refunded_in_the_dashboard_is_not_restocked(
+    post_event, fake_stripe, payable_order, user
+):
+    delivered = [
+        OrderStatus.PACKED,
+        OrderStatus.OUT_FOR_DELIVERY,
+        OrderStatus.DELIVERED,
+    ]
+    payment = _paid_then_moved(post_event, fake_stripe, payable_order, user, delivered)
+
+    post_event(_refunded_in_the_dashboard(fake_stripe, payment))
+
+    payable_order.refresh_from_db()
+    assert payable_order.status == OrderStatus.REFUNDED
+    assert payable_order.stock_released_at is None
+    stock = sorted(line.variant.stock for line in payable_order.lines.all())
+    assert stock == [97, 98]
+    payable_order.slot.refresh_from_db()
+    assert payable_order.slot.booked == 1
 
 
 def test_charge_refunded_for_a_payment_that_never_paid_changes_nothing(

@@ -5,11 +5,13 @@ starts them together so their transactions overlap.
 """
 
 import threading
+import time
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group
-from django.db import connection
+from django.db import connection, transaction
+from django.test import Client
 from django.utils import timezone
 
 from accounts.models import SELLERS_GROUP
@@ -18,13 +20,10 @@ from catalog.models import ProductVariant
 from catalog.tests.factories import ProductVariantFactory
 from orders.errors import OutOfStock, SlotFull
 from orders.models import DeliverySlot, Order, OrderStatus
-from orders.services import (
-    cart_get_or_create,
-    cart_line_add,
-    order_cancel,
-    order_expire_unpaid,
-    order_place,
-)
+from orders.services.cancellation import order_cancel, order_expire_unpaid
+from orders.services.cart import cart_get_or_create, cart_line_add
+from orders.services.placement import order_place
+from orders.services.stock import delivery_slot_book
 from orders.tests.factories import DeliverySlotFactory, ServiceAreaFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -159,3 +158,78 @@ def test_the_same_idempotency_key_twice_at_once_places_one_order():
     assert sum(o.placed_now for o in outcomes) == 1
     assert ProductVariant.objects.get(pk=variant.pk).stock == 8
     assert DeliverySlot.objects.get(pk=slot.pk).booked == 1
+
+
+def _slot_admin_post(staff, slot, capacity):
+    """Save the slot's admin change form with a new capacity; follow the answer."""
+    client = Client()
+    client.force_login(staff)
+    starts_at = timezone.localtime(slot.starts_at)
+    ends_at = timezone.localtime(slot.ends_at)
+    return client.post(
+        f"/admin/orders/deliveryslot/{slot.pk}/change/",
+        {
+            "starts_at_0": starts_at.strftime("%Y-%m-%d"),
+            "starts_at_1": starts_at.strftime("%H:%M:%S"),
+            "ends_at_0": ends_at.strftime("%Y-%m-%d"),
+            "ends_at_1": ends_at.strftime("%H:%M:%S"),
+            "capacity": capacity,
+            "is_active": "on",
+        },
+        follow=True,
+    )
+
+
+def _booking_held_open(slot, held):
+    """Book the slot and keep the transaction open while the admin saves."""
+
+    def book():
+        with transaction.atomic():
+            delivery_slot_book(slot_id=slot.pk)
+            held.set()
+            # Long enough for the admin request to read the row and then
+            # wait on the lock this booking holds.
+            time.sleep(1.5)
+
+    return book
+
+
+def _admin_save_after(held, staff, slot, capacity):
+    def save():
+        held.wait(timeout=10)
+        return _slot_admin_post(staff, slot, capacity)
+
+    return save
+
+
+def test_a_booking_during_an_admin_capacity_edit_is_kept():
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    slot = DeliverySlotFactory(capacity=20)
+    held = threading.Event()
+
+    _booked, response = _run_together(
+        [_booking_held_open(slot, held), _admin_save_after(held, staff, slot, 25)]
+    )
+
+    assert response.redirect_chain == [("/admin/orders/deliveryslot/", 302)]
+    slot.refresh_from_db()
+    assert (slot.capacity, slot.booked) == (25, 1)
+
+
+def test_an_admin_capacity_below_a_booking_that_committed_first_is_refused():
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    slot = DeliverySlotFactory(capacity=20)
+    delivery_slot_book(slot_id=slot.pk)
+    held = threading.Event()
+
+    _booked, response = _run_together(
+        [_booking_held_open(slot, held), _admin_save_after(held, staff, slot, 1)]
+    )
+
+    slot.refresh_from_db()
+    assert (slot.capacity, slot.booked) == (20, 2)
+    change_page = f"/admin/orders/deliveryslot/{slot.pk}/change/"
+    assert response.redirect_chain == [(change_page, 302)]
+    page = response.content.decode()
+    assert "2 orders already booked this slot; the capacity cannot be lower." in page
+    assert "was changed successfully" not in page

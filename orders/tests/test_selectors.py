@@ -3,7 +3,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from catalog.tests.factories import ProductVariantFactory
 from orders.selectors import user_has_received_product
-from orders.services import order_status_change
+from orders.services.status import order_status_change
 
 pytestmark = pytest.mark.django_db
 

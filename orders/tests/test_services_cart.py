@@ -4,7 +4,7 @@ from django.test import override_settings
 from catalog.tests.factories import ProductVariantFactory
 from orders.models import Cart, CartLine
 from orders.selectors import cart_lines_for_display
-from orders.services import (
+from orders.services.cart import (
     cart_clean,
     cart_get_or_create,
     cart_line_add,

@@ -10,7 +10,7 @@ from catalog.models import ProductVariant
 from catalog.tests.factories import ProductVariantFactory
 from orders.errors import OutOfStock, SlotFull
 from orders.models import CartLine, DeliverySlot, Order, OrderStatus
-from orders.services import order_place
+from orders.services.placement import order_place
 from orders.tests.factories import DeliverySlotFactory
 from shop.errors import DomainError, NotFound
 

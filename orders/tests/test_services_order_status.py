@@ -7,12 +7,9 @@ from django.utils import timezone
 from catalog.models import ProductVariant
 from orders.errors import IllegalTransition
 from orders.models import TRANSITIONS, DeliverySlot, Order, OrderStatus
-from orders.services import (
-    order_cancel,
-    order_expire_unpaid,
-    order_status_change,
-    order_stock_release,
-)
+from orders.services.cancellation import order_cancel, order_expire_unpaid
+from orders.services.status import order_status_change
+from orders.services.stock import order_stock_release
 from orders.tasks import orders_expire_unpaid
 from shop.errors import Conflict, NotFound
 from shop.models import OutboundEmail
@@ -61,8 +58,9 @@ def test_an_unknown_status_is_refused(placed_order):
 
 
 def test_the_happy_path_writes_a_history_row_per_change(placed_order, staff_user):
+    order = placed_order
     for status in ("paid", "packed", "out_for_delivery", "delivered"):
-        order_status_change(order=placed_order, to_status=status, by=staff_user)
+        order = order_status_change(order=order, to_status=status, by=staff_user)
 
     rows = list(
         placed_order.history.values_list("from_status", "to_status", "changed_by")
@@ -74,6 +72,8 @@ def test_the_happy_path_writes_a_history_row_per_change(placed_order, staff_user
         ("packed", "out_for_delivery", staff_user.pk),
         ("out_for_delivery", "delivered", staff_user.pk),
     ]
+    assert order.status == "delivered"
+    placed_order.refresh_from_db()
     assert placed_order.status == "delivered"
 
 
@@ -81,6 +81,7 @@ def test_paying_stamps_paid_at(placed_order):
     order = order_status_change(order=placed_order, to_status="paid")
 
     assert order.paid_at is not None
+    placed_order.refresh_from_db()
     assert placed_order.paid_at == order.paid_at
 
 
@@ -101,11 +102,13 @@ def test_packing_emails_the_shopper_once(
 def test_cancelling_gives_stock_and_slot_back(placed_order, variant, slot):
     assert _stock(variant) == 7
 
-    order_status_change(order=placed_order, to_status="cancelled", note="test")
+    order = order_status_change(order=placed_order, to_status="cancelled", note="test")
 
     assert _stock(variant) == 10
     assert _booked(slot) == 0
-    assert placed_order.stock_released_at is not None
+    assert order.stock_released_at is not None
+    placed_order.refresh_from_db()
+    assert placed_order.stock_released_at == order.stock_released_at
 
 
 def test_stock_release_happens_once(placed_order, variant, slot):

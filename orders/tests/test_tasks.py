@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from orders.models import DeliverySlot
-from orders.services import DELIVERY_HOURS, delivery_slots_ensure
+from orders.services.delivery import DELIVERY_HOURS, delivery_slots_ensure
 from orders.tasks import delivery_slots_ensure as delivery_slots_ensure_task
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from django.test import override_settings
 from catalog.tests.factories import ProductImageFactory, ProductVariantFactory
 from orders.models import Cart, CartLine
 from orders.selectors import SESSION_POSTAL_CODE_KEY
-from orders.services import cart_get_or_create, cart_line_add
+from orders.services.cart import cart_get_or_create, cart_line_add
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from catalog.tests.factories import ProductImageFactory, ProductVariantFactory
-from orders.services import cart_get_or_create, cart_line_add
+from orders.services.cart import cart_get_or_create, cart_line_add
 
 pytestmark = pytest.mark.django_db
 

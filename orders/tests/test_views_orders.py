@@ -2,7 +2,8 @@ import pytest
 
 from catalog.models import ProductVariant
 from orders.models import Invoice
-from orders.services import order_place, order_status_change
+from orders.services.placement import order_place
+from orders.services.status import order_status_change
 from orders.tests.factories import DeliverySlotFactory
 
 pytestmark = pytest.mark.django_db

@@ -98,7 +98,8 @@ def test_stock_taken_with_f_shows_on_next_request(variant):
 
 def test_order_placed_invalidates_pages(variant, user):
     from accounts.tests.factories import AddressFactory
-    from orders.services import cart_get_or_create, cart_line_add, order_place
+    from orders.services.cart import cart_get_or_create, cart_line_add
+    from orders.services.placement import order_place
 
     area = ServiceAreaFactory(postal_code="560001")
     address = AddressFactory(user=user, postal_code=area.postal_code)

@@ -159,6 +159,15 @@ def _kind(prop: dict) -> str:
     return prop.get("type") or "string"
 
 
+def _text_targets(endpoint: Endpoint) -> list[str]:
+    """The fields bad and odd text go into: the string fields, or, for a body
+    with none (a cart line's quantity, an order's ids), every writable field,
+    which must refuse text as clearly."""
+    writable = {f: p for f, p in _properties(endpoint).items() if not p.get("readOnly")}
+    strings = [field for field, prop in writable.items() if _kind(prop) == "string"]
+    return strings or sorted(writable)
+
+
 # Each bad value for a field of a kind; None means "not for this kind".
 WRONG_TYPES = {
     "string": [[], {}, ["list", "of", "words"]],
@@ -262,8 +271,9 @@ def test_huge_strings_and_numbers_are_refused(sweep, world, endpoint):
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=ids)
 def test_nul_bytes_and_lone_surrogates_are_refused(sweep, world, endpoint):
     refused, _answered = sweep
-    strings = [f for f, p in _properties(endpoint).items() if _kind(p) == "string"]
-    for field in strings:
+    targets = _text_targets(endpoint)
+    assert targets, endpoint.template
+    for field in targets:
         for bad in BAD_TEXT.values():
             body = {**endpoint.body(world), field: bad}
             refused(endpoint, _json(body), field=field)
@@ -273,10 +283,16 @@ def test_nul_bytes_and_lone_surrogates_are_refused(sweep, world, endpoint):
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=ids)
 def test_odd_but_valid_unicode_is_never_a_server_error(sweep, world, endpoint):
     _refused, answered = sweep
-    strings = [f for f, p in _properties(endpoint).items() if _kind(p) == "string"]
-    for field in strings:
+    targets = _text_targets(endpoint)
+    assert targets, endpoint.template
+    strings = {f for f, p in _properties(endpoint).items() if _kind(p) == "string"}
+    for field in targets:
         for odd in ODD_TEXT.values():
-            answered(endpoint, _json({**endpoint.body(world), field: odd}))
+            response = answered(endpoint, _json({**endpoint.body(world), field: odd}))
+            if field not in strings:
+                # Text where a number or a yes/no belongs is refused, named.
+                _assert_refused(response, field=field)
+                assert response.status_code == 400, response.content[:300]
 
 
 @pytest.mark.django_db

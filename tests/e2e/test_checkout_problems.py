@@ -8,7 +8,8 @@ from playwright.sync_api import expect
 from accounts.tests.factories import PASSWORD, AddressFactory, UserFactory
 from catalog.models import ProductVariant
 from orders.models import DeliverySlot, Order, OrderStatus
-from orders.services import cart_get_or_create, cart_line_add, order_place
+from orders.services.cart import cart_get_or_create, cart_line_add
+from orders.services.placement import order_place
 from tests.e2e import steps
 from tests.shopdata import PIN_CODE, shop_seed
 

@@ -27,7 +27,7 @@ def seller_world(live_shop):
     """Green Valley Farms (the seller) with a paid order to pack, and a rival."""
     from accounts.tests.factories import SellerFactory, UserFactory
     from catalog.tests.factories import ProductVariantFactory
-    from orders.services import order_status_change
+    from orders.services.status import order_status_change
 
     shop = shop_seed(pictures=True)
     rival = SellerFactory(name="Rival Dairy")

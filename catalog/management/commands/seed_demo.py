@@ -18,6 +18,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils.text import slugify
 
+from accounts.models import User
+from accounts.services import demo_accounts_ensure, seller_grant
 from catalog import demo, services
 from catalog.images import THUMBNAIL_SIZE
 from catalog.models import Category, Product, ProductImage, ProductVariant, Review
@@ -123,9 +125,6 @@ class Command(BaseCommand):
     # People
 
     def _sellers(self) -> dict[str, object]:
-        from accounts.models import User
-        from accounts.services import demo_accounts_ensure, seller_grant
-
         demo_accounts_ensure()
         sellers = {}
         for name, email in demo.SELLERS:
@@ -138,8 +137,6 @@ class Command(BaseCommand):
         return sellers
 
     def _reviewers(self) -> list:
-        from accounts.models import User
-
         reviewers = []
         for n, name in enumerate(demo.REVIEWERS, start=1):
             email = f"reviewer{n}@freshcart.test"

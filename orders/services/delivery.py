@@ -1,0 +1,65 @@
+"""Delivery slots: opening the coming days' slots, and staff editing one."""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from orders.models import DeliverySlot
+from orders.services.stock import delivery_slot_capacity_change
+
+# Hours (local time) at which an hourly delivery slot starts: 07:00 to 22:00.
+DELIVERY_HOURS = range(7, 23)
+# How many days ahead `delivery_slots_ensure` keeps slots open.
+DELIVERY_DAYS_AHEAD = 3
+# What staff may change on a slot besides its capacity; `booked` moves only
+# through orders.
+SLOT_EDITABLE_FIELDS = ("starts_at", "ends_at", "is_active")
+
+
+def delivery_slots_ensure(
+    *, days: int = DELIVERY_DAYS_AHEAD, capacity: int | None = None, now=None
+) -> int:
+    """Create the hourly slots of the next `days` days that do not exist yet."""
+    now = now or timezone.now()
+    capacity = capacity if capacity is not None else settings.SHOP_SLOT_CAPACITY
+    zone = timezone.get_current_timezone()
+    today = timezone.localdate(now)
+    windows = []
+    for offset in range(days):
+        day = today + timedelta(days=offset)
+        for hour in DELIVERY_HOURS:
+            starts_at = datetime(day.year, day.month, day.day, hour, tzinfo=zone)
+            if starts_at > now:
+                windows.append((starts_at, starts_at + timedelta(hours=1)))
+    existing = set(
+        DeliverySlot.objects.filter(
+            starts_at__in=[start for start, _end in windows]
+        ).values_list("starts_at", "ends_at")
+    )
+    new = [
+        DeliverySlot(starts_at=start, ends_at=end, capacity=capacity)
+        for start, end in windows
+        if (start, end) not in existing
+    ]
+    # A second beat run at the same moment loses quietly to the unique window.
+    DeliverySlot.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)
+
+
+@transaction.atomic
+def delivery_slot_save(*, slot: DeliverySlot) -> DeliverySlot:
+    """Store a slot staff edited: its window and state, then its capacity.
+
+    A new slot is inserted as it is. For an existing one `booked` is never
+    written back, and the capacity changes only if no more orders than that
+    booked it (`delivery_slot_capacity_change`, which raises Conflict).
+    """
+    if slot.pk is None:
+        slot.save()
+        return slot
+    DeliverySlot.objects.filter(pk=slot.pk).update(
+        **{name: getattr(slot, name) for name in SLOT_EDITABLE_FIELDS}
+    )
+    return delivery_slot_capacity_change(slot_id=slot.pk, capacity=slot.capacity)

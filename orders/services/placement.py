@@ -1,0 +1,164 @@
+"""Placing an order: check the cart, address and slot, then take and write."""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from orders.locks import user_cart_lock, variants_lock
+from orders.models import (
+    Cart,
+    CartLine,
+    DeliverySlot,
+    Order,
+    OrderLine,
+    OrderStatus,
+    OrderStatusChange,
+    ServiceArea,
+)
+from orders.pricing import delivery_fee_for, line_total, subtotal_of
+from orders.selectors import service_area_get
+from orders.services.stock import delivery_slot_book, stock_take
+from shop.errors import DomainError, NotFound
+from shop.money import quantize
+
+# Crockford's base32: no I, L, O or U, so a number read over the phone is clear.
+ORDER_NUMBER_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def _order_number() -> str:
+    stamp = timezone.localdate().strftime("%y%m%d")
+    suffix = "".join(secrets.choice(ORDER_NUMBER_ALPHABET) for _ in range(6))
+    return f"FC{stamp}{suffix}"
+
+
+def _order_create(**fields) -> Order:
+    """Insert the order under a fresh number, drawing again on a collision."""
+    for _attempt in range(5):
+        number = _order_number()
+        try:
+            with transaction.atomic():
+                return Order.objects.create(number=number, **fields)
+        except IntegrityError:
+            if not Order.objects.filter(number=number).exists():
+                raise
+    raise RuntimeError("no free order number after 5 draws")
+
+
+def _cart_lines(cart: Cart | None) -> list[CartLine]:
+    lines = []
+    if cart is not None:
+        lines = list(CartLine.objects.filter(cart=cart).order_by("variant_id"))
+    if not lines:
+        raise DomainError("Your cart is empty.", code="cart_empty")
+    return lines
+
+
+def _area_for(*, address, user) -> ServiceArea:
+    if address is None or address.user_id != user.pk:
+        raise NotFound("That address was not found.")
+    area = service_area_get(postal_code=address.postal_code)
+    if area is None:
+        raise DomainError(
+            f"Sorry, we do not deliver to {address.postal_code} yet.",
+            code="not_serviceable",
+        )
+    return area
+
+
+def _slot_check(slot: DeliverySlot | None) -> None:
+    if slot is None:
+        raise NotFound("That delivery slot does not exist.")
+    if not slot.is_active or slot.starts_at <= timezone.now():
+        raise DomainError(
+            "That delivery slot is no longer offered; please choose another.",
+            code="slot_unavailable",
+        )
+
+
+def _order_write(*, user, area, address, slot, variants, wanted, key) -> Order:
+    """Write the order, its lines and its first history row; stock is taken."""
+    subtotal = subtotal_of((v.price, wanted[v.pk]) for v in variants)
+    fee = delivery_fee_for(subtotal=subtotal)
+    order = _order_create(
+        user=user,
+        email=user.email,
+        status=OrderStatus.PENDING_PAYMENT,
+        address=address.as_snapshot(),
+        postal_code=area.postal_code,
+        slot=slot,
+        subtotal=subtotal,
+        delivery_fee=fee,
+        total=quantize(subtotal + fee),
+        currency=settings.SHOP_CURRENCY,
+        idempotency_key=key or None,
+        payment_due_at=timezone.now()
+        + timedelta(minutes=settings.SHOP_PAYMENT_TIMEOUT_MINUTES),
+    )
+    OrderLine.objects.bulk_create(
+        [
+            OrderLine(
+                order=order,
+                variant=variant,
+                seller_id=variant.product.seller_id,
+                product_name=variant.product.name,
+                variant_label=variant.label,
+                sku=variant.sku,
+                unit_price=variant.price,
+                quantity=wanted[variant.pk],
+                line_total=line_total(price=variant.price, quantity=wanted[variant.pk]),
+            )
+            for variant in variants
+        ]
+    )
+    OrderStatusChange.objects.create(
+        order=order,
+        from_status="",
+        to_status=OrderStatus.PENDING_PAYMENT,
+        changed_by=user,
+        note="order placed",
+    )
+    return order
+
+
+@transaction.atomic
+def order_place(*, user, address, slot, idempotency_key: str | None = None) -> Order:
+    """Turn the user's cart into an order, taking stock and a slot, or raise.
+
+    Raises OutOfStock (nothing taken) when any line asks for more than is
+    left, SlotFull when the slot has no capacity, DomainError for an empty
+    cart, an unserviceable address or a closed slot, NotFound for someone
+    else's address. A repeated `idempotency_key` returns the first order;
+    `order.placed_now` tells whether this call made it.
+    """
+    # The cart lock serialises one user's placements, so a retried key sees
+    # the order its first attempt committed.
+    cart = user_cart_lock(user=user)
+    if idempotency_key:
+        existing = Order.objects.filter(
+            user=user, idempotency_key=idempotency_key
+        ).first()
+        if existing is not None:
+            existing.placed_now = False
+            return existing
+    lines = _cart_lines(cart)
+    area = _area_for(address=address, user=user)
+    _slot_check(slot)
+    wanted = {line.variant_id: line.quantity for line in lines}
+    variants = variants_lock(variant_ids=wanted)
+    stock_take(variants=variants, wanted=wanted)
+    delivery_slot_book(slot_id=slot.pk)
+    order = _order_write(
+        user=user,
+        area=area,
+        address=address,
+        slot=slot,
+        variants=variants,
+        wanted=wanted,
+        key=idempotency_key,
+    )
+    CartLine.objects.filter(cart=cart).delete()
+    order.placed_now = True
+    return order

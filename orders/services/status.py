@@ -1,0 +1,79 @@
+"""The one place an order's status changes, with its history row and effects."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from orders.emails import order_status_email_queue
+from orders.errors import IllegalTransition
+from orders.locks import order_lock
+from orders.models import TRANSITIONS, Order, OrderStatus, OrderStatusChange
+from orders.services.stock import goods_in_shop, order_stock_release
+
+# Statuses the shopper hears about by email.
+STATUS_EMAILS = frozenset(
+    {
+        OrderStatus.PACKED,
+        OrderStatus.OUT_FOR_DELIVERY,
+        OrderStatus.DELIVERED,
+        OrderStatus.CANCELLED,
+        OrderStatus.REFUNDED,
+    }
+)
+# Moves after which goods still in the shop go back to stock.
+GIVING_BACK = frozenset({OrderStatus.CANCELLED, OrderStatus.REFUNDED})
+
+
+def _refusal(order: Order, to_status: str) -> IllegalTransition:
+    from_label = OrderStatus(order.status).label.lower()
+    to_label = (
+        OrderStatus(to_status).label.lower()
+        if to_status in OrderStatus.values
+        else repr(to_status)
+    )
+    return IllegalTransition(
+        f"Order {order.number} cannot go from {from_label} to {to_label}."
+    )
+
+
+def order_status_set(*, order: Order, to_status: str, by=None, note: str = "") -> Order:
+    """Move a locked order to `to_status` if TRANSITIONS allows it; return it.
+
+    Call while holding `order_lock` on `order`, inside its transaction.
+    Cancelling or refunding goods still in the shop gives stock and the
+    slot back once (`order_stock_release`); paying stamps `paid_at`; the
+    shopper is emailed about the statuses in STATUS_EMAILS.
+    """
+    from_status = order.status
+    if to_status not in TRANSITIONS.get(from_status, frozenset()):
+        raise _refusal(order, to_status)
+    order.status = to_status
+    fields = ["status", "updated_at"]
+    if to_status == OrderStatus.PAID and order.paid_at is None:
+        order.paid_at = timezone.now()
+        fields.append("paid_at")
+    order.save(update_fields=fields)
+    OrderStatusChange.objects.create(
+        order=order,
+        from_status=from_status,
+        to_status=to_status,
+        changed_by=by if by is not None and by.is_authenticated else None,
+        note=note[:300],
+    )
+    if to_status in GIVING_BACK and goods_in_shop(from_status):
+        order_stock_release(order=order)
+        order.refresh_from_db(fields=["stock_released_at"])
+    if to_status in STATUS_EMAILS:
+        order_status_email_queue(order=order, status=to_status)
+    return order
+
+
+@transaction.atomic
+def order_status_change(
+    *, order: Order, to_status: str, by=None, note: str = ""
+) -> Order:
+    """Lock the order and move it to `to_status`; return the changed order.
+
+    The caller's `order` is not changed: use the returned one.
+    """
+    locked = order_lock(order_id=order.pk)
+    return order_status_set(order=locked, to_status=to_status, by=by, note=note)

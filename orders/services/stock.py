@@ -1,0 +1,171 @@
+"""Every move of stock and of delivery-slot capacity, and the rule for giving back.
+
+Stock is taken, returned, booked and released only here, each by a
+conditional update (`... WHERE stock >= q`, `... WHERE booked < capacity`)
+after the rows are locked in primary-key order (`orders.locks`), so no
+interleaving of transactions can sell what is not there.
+
+The one rule for giving back: goods that never left the shop (an order
+awaiting payment, paid or packed) go back to stock, and the slot is freed,
+when the order is cancelled, expires or is refunded, exactly once
+(`Order.stock_released_at`). Goods out for delivery or delivered do not.
+"""
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from catalog.models import ProductVariant
+from orders.errors import OutOfStock, SlotFull
+from orders.models import DeliverySlot, Order, OrderLine, OrderStatus
+from orders.selectors import variant_is_sellable
+from shop.errors import Conflict, DomainError, NotFound
+
+# The orders whose goods are still in the shop.
+GOODS_IN_SHOP = frozenset(
+    {OrderStatus.PENDING_PAYMENT, OrderStatus.PAID, OrderStatus.PACKED}
+)
+
+
+def goods_in_shop(status: str) -> bool:
+    """Return whether an order in `status` still has its goods in the shop."""
+    return status in GOODS_IN_SHOP
+
+
+def stock_shortage(variant: ProductVariant, requested: int) -> dict:
+    """Return what OutOfStock says about one variant asked for `requested` times."""
+    return {
+        "variant": variant.pk,
+        "sku": variant.sku,
+        "name": f"{variant.product.name} ({variant.label})",
+        "requested": requested,
+        "available": max(variant.stock, 0) if variant_is_sellable(variant) else 0,
+    }
+
+
+def stock_take(*, variants: list[ProductVariant], wanted: dict[int, int]) -> None:
+    """Take `wanted[variant id]` of each locked variant, or raise OutOfStock.
+
+    Call while holding `variants_lock` on `variants`; the caller's atomic
+    block undoes what was taken if a later variant is short.
+    """
+    shortages = [
+        stock_shortage(variant, wanted[variant.pk])
+        for variant in variants
+        if not variant_is_sellable(variant) or variant.stock < wanted[variant.pk]
+    ]
+    if shortages:
+        raise OutOfStock(shortages)
+    for variant in variants:
+        taken = ProductVariant.objects.filter(
+            pk=variant.pk, stock__gte=wanted[variant.pk]
+        ).update(stock=F("stock") - wanted[variant.pk])
+        if not taken:
+            # Unreachable while the row lock holds.
+            variant.refresh_from_db(fields=["stock"])
+            raise OutOfStock([stock_shortage(variant, wanted[variant.pk])])
+
+
+def stock_return(*, quantities: dict[int, int]) -> None:
+    """Put `quantities[variant id]` back on the shelf, variants in pk order."""
+    for variant_id in sorted(quantities):
+        ProductVariant.objects.filter(pk=variant_id).update(
+            stock=F("stock") + quantities[variant_id]
+        )
+
+
+def delivery_slot_book(*, slot_id: int) -> None:
+    """Take one unit of a slot's capacity, or raise when it is full or closed."""
+    now = timezone.now()
+    booked = DeliverySlot.objects.filter(
+        pk=slot_id, is_active=True, starts_at__gt=now, booked__lt=F("capacity")
+    ).update(booked=F("booked") + 1)
+    if booked:
+        return
+    slot = DeliverySlot.objects.filter(pk=slot_id).first()
+    if slot is None:
+        raise NotFound("That delivery slot does not exist.")
+    if not slot.is_active or slot.starts_at <= now:
+        raise DomainError(
+            "That delivery slot is no longer offered; please choose another.",
+            code="slot_unavailable",
+        )
+    raise SlotFull("That delivery slot just filled up; please choose another.")
+
+
+def delivery_slot_release(*, slot_id: int) -> bool:
+    """Give one unit of a slot's capacity back; return whether it moved."""
+    return bool(
+        DeliverySlot.objects.filter(pk=slot_id, booked__gt=0).update(
+            booked=F("booked") - 1
+        )
+    )
+
+
+def delivery_slot_capacity_change(*, slot_id: int, capacity: int) -> DeliverySlot:
+    """Set a slot's capacity unless more orders than that booked it; return it.
+
+    The check and the write are one conditional update, so a booking that
+    commits while staff edit the slot is neither lost nor overbooked.
+    """
+    changed = DeliverySlot.objects.filter(pk=slot_id, booked__lte=capacity).update(
+        capacity=capacity
+    )
+    slot = DeliverySlot.objects.filter(pk=slot_id).first()
+    if slot is None:
+        raise NotFound("That delivery slot does not exist.")
+    if not changed:
+        raise Conflict(
+            f"{slot.booked} orders already booked this slot; the capacity cannot "
+            "be lower.",
+            code="capacity_below_bookings",
+        )
+    return slot
+
+
+@transaction.atomic
+def order_stock_release(*, order: Order) -> bool:
+    """Give the order's stock and slot back once; return whether this call did.
+
+    Call only for goods still in the shop (`goods_in_shop`). What a partial
+    refund already put back (`refunded_quantity`) is not put back twice.
+    """
+    # The conditional update is the "once": a second caller updates no row.
+    released = Order.objects.filter(pk=order.pk, stock_released_at__isnull=True).update(
+        stock_released_at=timezone.now()
+    )
+    if not released:
+        return False
+    quantities: dict[int, int] = {}
+    for variant_id, quantity in OrderLine.objects.filter(
+        order_id=order.pk, variant__isnull=False, quantity__gt=F("refunded_quantity")
+    ).values_list("variant_id", F("quantity") - F("refunded_quantity")):
+        quantities[variant_id] = quantities.get(variant_id, 0) + quantity
+    stock_return(quantities=quantities)
+    delivery_slot_release(slot_id=order.slot_id)
+    return True
+
+
+def order_refund_restock(
+    *, order: Order, lines: list[OrderLine], quantities: dict[int, int], full: bool
+) -> None:
+    """Put refunded goods back on the shelf when they never left the shop.
+
+    `quantities` is {order line id: quantity}; a full refund gives back the
+    slot too, once. Call before the refund counts the quantities in
+    `refunded_quantity`, so that nothing is put back twice.
+    """
+    if not goods_in_shop(order.status):
+        return
+    if full:
+        order_stock_release(order=order)
+        return
+    if order.stock_released_at is not None:
+        return
+    by_variant: dict[int, int] = {}
+    for line in lines:
+        if line.pk in quantities and line.variant_id is not None:
+            by_variant[line.variant_id] = (
+                by_variant.get(line.variant_id, 0) + quantities[line.pk]
+            )
+    stock_return(quantities=by_variant)
