@@ -5,7 +5,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("accounts.api.urls")),
     path("", include("catalog.api.urls")),
-    path("", include("orders.payments.api_urls")),
-    path("", include("orders.invoicing.api_urls")),
+    path("", include("orders.payments.api.urls")),
+    path("", include("orders.invoicing.api.urls")),
     path("", include("orders.api.urls")),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from orders.invoicing import api_views
+from orders.invoicing.api import views as api_views
 
 urlpatterns = [
     path(

@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from orders.models import Payment
 from orders.payments import stripe as stripe_api
-from orders.payments.serializers import PaymentStartSerializer, WebhookAckSerializer
+from orders.payments.api.serializers import PaymentStartSerializer, WebhookAckSerializer
 from orders.payments.services import (
     PaymentProviderError,
     payment_start,

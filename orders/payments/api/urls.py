@@ -1,6 +1,6 @@
 from django.urls import path
 
-from orders.payments import api_views
+from orders.payments.api import views as api_views
 
 urlpatterns = [
     path(

@@ -1,0 +1,1 @@
+"""The invoicing API: an order's invoice and credit notes as PDFs."""

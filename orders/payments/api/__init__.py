@@ -1,0 +1,1 @@
+"""The payments API: starting a payment, and Stripe's webhook."""
