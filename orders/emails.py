@@ -6,7 +6,8 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 
-from orders.models import Invoice, Order, OrderStatus
+from orders.invoicing.models import Invoice
+from orders.models import Order, OrderStatus
 from shop.emails import email_queue
 from shop.models import OutboundEmail
 

@@ -31,8 +31,9 @@ from orders.forms import (
     CheckoutForm,
     PostalCodeForm,
 )
+from orders.invoicing.models import Invoice
 from orders.invoicing.selectors import order_credit_notes
-from orders.models import Cart, Invoice
+from orders.models import Cart
 from orders.payments.selectors import payment_latest_for_order
 from orders.payments.services import payment_status_refresh
 from orders.selectors import SESSION_CART_KEY, SESSION_POSTAL_CODE_KEY

@@ -12,8 +12,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
+from orders.invoicing.models import Invoice
 from orders.invoicing.services import order_invoice_and_emails_retry
-from orders.models import Invoice
 from shop.access import user_is_seller, user_is_shop_staff_with
 from shop.selectors import outbound_emails_for_reference
 

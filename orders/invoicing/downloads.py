@@ -4,7 +4,7 @@ import logging
 
 from django.http import FileResponse, Http404
 
-from orders.models import Invoice
+from orders.invoicing.models import Invoice
 
 logger = logging.getLogger(__name__)
 

@@ -19,14 +19,9 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from orders.emails import ORDER_CONFIRMATION_KEY
-from orders.models import (
-    Invoice,
-    InvoiceSequence,
-    Order,
-    OrderLine,
-    Payment,
-    Refund,
-)
+from orders.invoicing.models import Invoice, InvoiceSequence
+from orders.models import Order, OrderLine
+from orders.payments.models import Payment, Refund
 from shop.access import user_is_shop_staff
 from shop.models import OutboundEmail
 from shop.money import quantize

@@ -9,8 +9,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from orders.invoicing.downloads import invoice_pdf_response
+from orders.invoicing.models import Invoice
 from orders.invoicing.selectors import invoice_for_download, order_for_invoice
-from orders.models import Invoice
 
 
 def _not_ready(request, *, order, document: str):

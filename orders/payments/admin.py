@@ -14,8 +14,9 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from orders.models import OrderLine, OrderStatus, Payment, Refund
+from orders.models import OrderLine, OrderStatus
 from orders.payments.forms import RefundLinesForm
+from orders.payments.models import Payment, Refund
 from orders.payments.services import REFUNDABLE_STATUSES, payment_refund
 from shop.access import user_is_seller, user_is_shop_staff_with
 from shop.errors import DomainError

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 
-from orders.models import Payment
+from orders.payments.models import Payment
 from orders.payments.services import stripe_event_receive
 from shop.errors import DomainError
 from shop.money import to_minor_units

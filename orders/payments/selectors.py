@@ -1,26 +1,17 @@
-"""Reads that payments depend on, and the payment rows they lock.
-
-Lock order, everywhere in payments: the order (`orders.selectors.order_lock`),
-then its payment, then its lines by primary key, the same order checkout
-and the status service take them in.
-"""
+"""Reads that payments depend on. Their row locks are in `orders.locks`."""
 
 from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import Sum
 
-from orders.models import Order, OrderLine, OrderStatus, Payment, Refund
+from orders.models import Order, OrderStatus
+from orders.payments.models import Payment, Refund
 
 
 def payment_get_by_intent(*, intent_id: str) -> Payment | None:
     """Return the payment of a PaymentIntent (or offline intent) id, or None."""
     return Payment.objects.filter(intent_id=intent_id).first()
-
-
-def payment_lock(*, payment_id: int) -> Payment:
-    """Return the payment row locked for the transaction."""
-    return Payment.objects.select_for_update().get(pk=payment_id)
 
 
 def payment_latest_for_order(*, order: Order) -> Payment | None:
@@ -68,13 +59,6 @@ def payment_ids_to_reconcile(
         )
         .order_by("pk")
         .values_list("pk", flat=True)[:limit]
-    )
-
-
-def order_lines_lock(*, order_id: int) -> list[OrderLine]:
-    """Return the order's lines locked FOR UPDATE in primary-key order."""
-    return list(
-        OrderLine.objects.select_for_update().filter(order_id=order_id).order_by("pk")
     )
 
 

@@ -5,8 +5,8 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from orders.models import Payment
 from orders.payments import stripe as stripe_api
+from orders.payments.models import Payment
 from orders.payments.selectors import payment_ids_to_reconcile
 from orders.payments.services import payment_intent_sync
 

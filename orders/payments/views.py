@@ -8,8 +8,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from orders.models import OrderStatus, Payment
+from orders.models import OrderStatus
 from orders.payments.forms import CardNumberForm
+from orders.payments.models import Payment
 from orders.payments.offline import TEST_CARDS, offline_payment_submit
 from orders.payments.selectors import payment_failure_before
 from orders.payments.services import payment_start

@@ -161,7 +161,7 @@ def test_list_shows_only_my_orders_with_history(
 
 
 def test_list_runs_at_most_five_queries(
-    auth_api_client, user, address, variant, fill_cart, django_assert_max_num_queries
+    auth_api_client, user, address, variant, fill_cart, django_assert_num_queries
 ):
     from orders.tests.factories import DeliverySlotFactory
 
@@ -169,7 +169,7 @@ def test_list_runs_at_most_five_queries(
         fill_cart(user, (variant, 1))
         order_place(user=user, address=address, slot=DeliverySlotFactory())
 
-    with django_assert_max_num_queries(5):
+    with django_assert_num_queries(5):
         response = auth_api_client.get("/api/v1/orders/")
 
     assert response.json()["count"] == 8

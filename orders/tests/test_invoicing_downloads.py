@@ -161,9 +161,9 @@ def test_an_invoice_number_is_not_a_credit_note(client, user, paid_order, invoic
 
 
 def test_api_owner_downloads_the_invoice_pdf(
-    auth_api_client, paid_order, invoice, django_assert_max_num_queries
+    auth_api_client, paid_order, invoice, django_assert_num_queries
 ):
-    with django_assert_max_num_queries(5):
+    with django_assert_num_queries(3):
         response = auth_api_client.get(_api(paid_order))
 
     assert response.status_code == 200

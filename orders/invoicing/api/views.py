@@ -7,8 +7,8 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.views import APIView
 
 from orders.invoicing.downloads import invoice_pdf_response
+from orders.invoicing.models import Invoice
 from orders.invoicing.selectors import invoice_for_download, order_for_invoice
-from orders.models import Invoice
 from shop.api_schema import ERROR_DESCRIPTIONS, ErrorSerializer
 from shop.errors import NotFound
 

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from orders.models import Payment
+from orders.payments.models import Payment
 
 
 class PaymentStartSerializer(serializers.Serializer):

@@ -10,9 +10,9 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from orders.models import Payment
 from orders.payments import stripe as stripe_api
 from orders.payments.api.serializers import PaymentStartSerializer, WebhookAckSerializer
+from orders.payments.models import Payment
 from orders.payments.services import (
     PaymentProviderError,
     payment_start,
