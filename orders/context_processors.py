@@ -7,13 +7,14 @@ most two (the cart's lines, the service area).
 
 from django.utils.functional import SimpleLazyObject
 
+from orders.pricing import subtotal_of
 from orders.selectors import (
     SESSION_CART_KEY,
     SESSION_POSTAL_CODE_KEY,
     cart_lines_quick,
     service_area_get,
 )
-from shop.money import money_format, quantize
+from shop.money import money_format
 
 _STATE_ATTR = "_orders_cart_state"
 
@@ -38,7 +39,7 @@ def cart_state_forget(request) -> None:
 def _state_from_rows(rows) -> dict:
     return {
         "count": sum(quantity for _id, quantity, _price in rows),
-        "subtotal": quantize(sum((price * qty for _id, qty, price in rows), 0)),
+        "subtotal": subtotal_of((price, qty) for _id, qty, price in rows),
         "quantities": {variant_id: quantity for variant_id, quantity, _p in rows},
     }
 

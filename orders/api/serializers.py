@@ -5,6 +5,7 @@ from rest_framework import serializers
 from accounts.validators import PIN_CODE_HELP, postal_code_clean
 from orders.models import DeliverySlot, Order, OrderLine, OrderStatusChange
 from orders.services.cancellation import CANCELLABLE_BY_SHOPPER
+from orders.services.cart import line_cap
 from shop.api_schema import ErrorSerializer
 
 # The largest id PostgreSQL's bigint holds; a larger one is refused as invalid.
@@ -35,7 +36,7 @@ class CartLineSerializer(serializers.Serializer):
     image = serializers.SerializerMethodField()
 
     def get_max_quantity(self, line) -> int:
-        return max(0, min(line.variant.stock, settings.SHOP_MAX_LINE_QUANTITY))
+        return line_cap(line.variant)
 
     def get_image(self, line) -> str | None:
         images = list(line.variant.product.images.all())

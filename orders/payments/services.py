@@ -425,7 +425,7 @@ def payment_status_refresh(*, order: Order) -> Order:
         except stripe_api.StripeError as exc:
             logger.warning("stripe: refresh of %s failed: %s", payment.intent_id, exc)
     if changed:
-        order.refresh_from_db()
+        return Order.objects.get(pk=order.pk)
     return order
 
 
