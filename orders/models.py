@@ -117,7 +117,7 @@ class OrderStatus(models.TextChoices):
     REFUNDED = "refunded", "Refunded"
 
 
-# The only status changes there are; `order_status_change` enforces them.
+# The only status changes there are; `order_status_set` enforces them.
 TRANSITIONS: dict[str, frozenset[str]] = {
     OrderStatus.PENDING_PAYMENT: frozenset({OrderStatus.PAID, OrderStatus.CANCELLED}),
     OrderStatus.PAID: frozenset(
