@@ -171,6 +171,12 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=90)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_BROKER_VISIBILITY_TIMEOUT", default=3600)
 }
+# Seconds after which the invoicing sweep queues again paperwork with no
+# failure on record (a lost task, a killed worker): longer than a task may run,
+# so a live task is left alone, and far shorter than the visibility timeout.
+SHOP_INVOICING_STUCK_AFTER_SECONDS = env.int(
+    "SHOP_INVOICING_STUCK_AFTER_SECONDS", default=CELERY_TASK_TIME_LIMIT + 60
+)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
@@ -190,10 +196,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "orders.tasks.delivery_slots_ensure",
         "schedule": crontab(minute=5, hour="*/6"),
     },
-    # Invoices and emails whose task was lost (broker down at commit time).
+    # Invoices and emails whose task was lost (broker down at commit time,
+    # or a worker killed in the middle of it).
     "invoicing-sweep": {
         "task": "orders.invoicing.tasks.invoicing_sweep",
-        "schedule": timedelta(minutes=10),
+        "schedule": timedelta(minutes=1),
     },
 }
 
