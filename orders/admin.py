@@ -132,7 +132,8 @@ class OrderAdmin(OrderInvoicingAdminMixin, OrderPaymentsAdminMixin, admin.ModelA
         "refunded_amount",
         "idempotency_key",
     )
-    staff_only_actions = ("cancel_orders",)
+    # Delivery steps belong to staff (order_status_change refuses sellers).
+    staff_only_actions = ("cancel_orders", "mark_out_for_delivery", "mark_delivered")
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

@@ -1,6 +1,6 @@
 """The refusals of the orders app, each with its machine-readable code."""
 
-from shop.errors import Conflict
+from shop.errors import Conflict, DomainError
 
 
 class OutOfStock(Conflict):
@@ -30,3 +30,10 @@ class IllegalTransition(Conflict):
     """The order's status may not change that way."""
 
     code = "illegal_transition"
+
+
+class DeliveryStepForStaff(DomainError):
+    """A seller asked for a delivery step, which only staff take."""
+
+    code = "delivery_step_for_staff"
+    status_code = 403

@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from catalog.models import ProductVariant
-from orders.errors import IllegalTransition, OutOfStock, SlotFull
+from orders.errors import DeliveryStepForStaff, IllegalTransition, OutOfStock, SlotFull
 from orders.models import (
     TRANSITIONS,
     Cart,
@@ -55,6 +55,9 @@ STATUS_EMAILS = frozenset(
     }
 )
 CANCELLABLE_BY_SHOPPER = frozenset({OrderStatus.PENDING_PAYMENT, OrderStatus.PAID})
+# Steps the shop's staff take: an order can hold several sellers' lines, and
+# delivering it opens reviews of every one of them.
+DELIVERY_STEPS = frozenset({OrderStatus.OUT_FOR_DELIVERY, OrderStatus.DELIVERED})
 
 
 def _variant_name(variant: ProductVariant) -> str:
@@ -496,6 +499,11 @@ def order_status_change(
         )
         raise IllegalTransition(
             f"Order {locked.number} cannot go from {from_label} to {to_label}."
+        )
+    if to_status in DELIVERY_STEPS and getattr(by, "is_seller", False):
+        raise DeliveryStepForStaff(
+            f"Order {locked.number}: {OrderStatus(to_status).label.lower()} is a "
+            "delivery step, which the shop's staff take, not sellers."
         )
     now = timezone.now()
     locked.status = to_status
