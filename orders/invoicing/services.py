@@ -11,7 +11,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -147,14 +146,14 @@ def invoice_render_pdf(*, invoice: Invoice) -> Invoice:
         with transaction.atomic():
             locked = invoice_lock(invoice_id=current.pk)
             if locked.status == Invoice.Status.READY:
-                transaction.on_commit(lambda: default_storage.delete(stored_name))
+                transaction.on_commit(lambda: current.pdf.storage.delete(stored_name))
                 return locked
             locked.pdf.name = stored_name
             locked.status = Invoice.Status.READY
             locked.last_error = ""
             locked.save(update_fields=["pdf", "status", "last_error"])
     except Exception:
-        default_storage.delete(stored_name)
+        current.pdf.storage.delete(stored_name)
         raise
     return locked
 

@@ -10,7 +10,7 @@ import threading
 import time
 
 import pytest
-from django.core.files.storage import default_storage
+from django.core.files.storage import storages
 
 from orders.invoicing.tasks import invoice_generate, invoicing_sweep
 from orders.models import Invoice
@@ -96,7 +96,7 @@ def test_a_worker_on_redis_makes_the_invoice_and_sends_the_email(
     invoice = Invoice.objects.get(order=paid_order)
     assert invoice.number == number
     assert invoice.status == Invoice.Status.READY
-    with default_storage.open(invoice.pdf.name, "rb") as fh:
+    with storages["invoices"].open(invoice.pdf.name, "rb") as fh:
         stored = fh.read()
     assert paid_order.number in pdf_text(stored)
     [message] = smtp.handler.accepted

@@ -240,8 +240,28 @@ if AWS_STORAGE_BUCKET_NAME:
     _media_storage = {"BACKEND": "storages.backends.s3.S3Storage"}
 else:
     _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# Invoices and credit notes are private in every mode: a folder outside
+# MEDIA_ROOT (which is served under MEDIA_URL without a bucket), or private
+# objects with signed links, whatever the public media use. Only the owner's
+# and staff's download views read them.
+PRIVATE_MEDIA_ROOT = env("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private"))
+if AWS_STORAGE_BUCKET_NAME:
+    _invoice_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "default_acl": "private",
+            "querystring_auth": True,
+            "custom_domain": None,
+        },
+    }
+else:
+    _invoice_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT},
+    }
 STORAGES = {
     "default": _media_storage,
+    "invoices": _invoice_storage,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
