@@ -131,6 +131,7 @@ class OrderAdmin(OrderInvoicingAdminMixin, OrderPaymentsAdminMixin, admin.ModelA
         "total",
         "refunded_amount",
         "idempotency_key",
+        "client_ip",
     )
     # Delivery steps belong to staff (order_status_change refuses sellers).
     staff_only_actions = ("cancel_orders", "mark_out_for_delivery", "mark_delivered")

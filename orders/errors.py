@@ -37,3 +37,34 @@ class DeliveryStepForStaff(DomainError):
 
     code = "delivery_step_for_staff"
     status_code = 403
+
+
+class TooManyUnpaidOrders(Conflict):
+    """The shopper, or their client address, already holds stock in enough
+    unpaid orders."""
+
+    code = "too_many_unpaid_orders"
+
+
+class OrderShareExceeded(Conflict):
+    """A line asked for more of a variant than one order may take; nothing was
+    taken."""
+
+    code = "order_share_exceeded"
+
+    def __init__(self, items: list[dict]):
+        names = ", ".join(f"{item['allowed']} of {item['name']}" for item in items)
+        super().__init__(
+            f"One order may take at most {names} right now, so that other "
+            "shoppers get some too. Nothing was ordered; please lower the "
+            "quantity.",
+            extra={"items": items},
+        )
+        self.items = items
+
+
+class EmailNotVerified(DomainError):
+    """Only a shopper whose email is confirmed may place an order."""
+
+    code = "email_not_verified"
+    status_code = 403

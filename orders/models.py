@@ -165,6 +165,9 @@ class Order(models.Model):
     # Set when stock and the slot went back, so it happens once.
     stock_released_at = models.DateTimeField(null=True, blank=True)
     payment_due_at = models.DateTimeField(db_index=True)
+    # Where the order was placed from, as the rate limits see it: unpaid
+    # orders are limited per client address too.
+    client_ip = models.GenericIPAddressField(null=True, blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)

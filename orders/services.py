@@ -15,7 +15,15 @@ from django.db.models import F
 from django.utils import timezone
 
 from catalog.models import ProductVariant
-from orders.errors import DeliveryStepForStaff, IllegalTransition, OutOfStock, SlotFull
+from orders.errors import (
+    DeliveryStepForStaff,
+    EmailNotVerified,
+    IllegalTransition,
+    OrderShareExceeded,
+    OutOfStock,
+    SlotFull,
+    TooManyUnpaidOrders,
+)
 from orders.models import (
     TRANSITIONS,
     Cart,
@@ -28,10 +36,12 @@ from orders.models import (
 )
 from orders.selectors import (
     cart_lock,
+    client_orders_lock,
     delivery_fee_for,
     line_is_sellable,
     order_lock,
     service_area_get,
+    unpaid_order_count,
     variant_get_for_cart,
     variants_lock,
 )
@@ -345,12 +355,63 @@ def _shortage(variant: ProductVariant, requested: int) -> dict:
     }
 
 
+def _share_allowed(stock: int) -> int:
+    # One order may take this much of what is left: a share of it, but never
+    # fewer than the minimum (so the last few units can be bought).
+    share = stock * settings.SHOP_ORDER_SHARE_PERCENT // 100
+    return max(share, settings.SHOP_ORDER_SHARE_MIN_UNITS)
+
+
+def _share_excess(variant: ProductVariant, requested: int) -> dict:
+    return {
+        "variant": variant.pk,
+        "sku": variant.sku,
+        "name": _variant_name(variant),
+        "requested": requested,
+        "allowed": _share_allowed(variant.stock),
+    }
+
+
+def _unpaid_orders_check(*, user, client_ip: str | None, now) -> None:
+    """Raise TooManyUnpaidOrders when the shopper, or their client address,
+    already keeps the most orders that may hold stock unpaid."""
+    minutes = settings.SHOP_PAYMENT_TIMEOUT_MINUTES
+    most = settings.SHOP_MAX_UNPAID_ORDERS
+    if unpaid_order_count(now=now, user=user) >= most:
+        raise TooManyUnpaidOrders(
+            f"You already have {most} orders waiting for payment. Pay for one or "
+            "cancel it (under My orders) before placing another; an unpaid order "
+            f"is cancelled after {minutes} minutes."
+        )
+    if not client_ip:
+        return
+    client_orders_lock(client_ip=client_ip)
+    if (
+        unpaid_order_count(now=now, client_ip=client_ip)
+        >= settings.SHOP_MAX_UNPAID_ORDERS_PER_CLIENT
+    ):
+        raise TooManyUnpaidOrders(
+            "Too many orders from your network are waiting for payment. Please "
+            f"pay for one, or try again in {minutes} minutes."
+        )
+
+
 @transaction.atomic
-def order_place(*, user, address, slot, idempotency_key: str | None = None) -> Order:
+def order_place(
+    *,
+    user,
+    address,
+    slot,
+    idempotency_key: str | None = None,
+    client_ip: str | None = None,
+) -> Order:
     """Turn the user's cart into an order, taking stock and a slot, or raise.
 
     Raises OutOfStock (nothing taken) when any line asks for more than is
-    left, SlotFull when the slot has no capacity, DomainError for an empty
+    left, OrderShareExceeded when a line asks for more than one order may
+    take of it, SlotFull when the slot has no capacity, TooManyUnpaidOrders
+    when the shopper (or `client_ip`) keeps the most unpaid orders,
+    EmailNotVerified for an unconfirmed email, DomainError for an empty
     cart, an unserviceable address or a closed slot, NotFound for someone
     else's address. A repeated `idempotency_key` returns the first order;
     `order.placed_now` tells whether this call made it.
@@ -365,6 +426,11 @@ def order_place(*, user, address, slot, idempotency_key: str | None = None) -> O
         if existing is not None:
             existing.placed_now = False
             return existing
+    if not user.email_verified:
+        raise EmailNotVerified(
+            "Please confirm your email address before ordering: follow the link "
+            "we emailed you, or ask for a new one on your account page."
+        )
     lines = []
     if cart is not None:
         lines = list(CartLine.objects.filter(cart=cart).order_by("variant_id"))
@@ -385,6 +451,8 @@ def order_place(*, user, address, slot, idempotency_key: str | None = None) -> O
             "That delivery slot is no longer offered; please choose another.",
             code="slot_unavailable",
         )
+    now = timezone.now()
+    _unpaid_orders_check(user=user, client_ip=client_ip, now=now)
 
     wanted = {line.variant_id: line.quantity for line in lines}
     variants = variants_lock(variant_ids=wanted)
@@ -396,6 +464,13 @@ def order_place(*, user, address, slot, idempotency_key: str | None = None) -> O
     ]
     if shortages:
         raise OutOfStock(shortages)
+    over_share = [
+        _share_excess(variant, wanted[variant.pk])
+        for variant in variants
+        if wanted[variant.pk] > _share_allowed(variant.stock)
+    ]
+    if over_share:
+        raise OrderShareExceeded(over_share)
     for variant in variants:
         taken = ProductVariant.objects.filter(
             pk=variant.pk, stock__gte=wanted[variant.pk]
@@ -409,7 +484,6 @@ def order_place(*, user, address, slot, idempotency_key: str | None = None) -> O
 
     subtotal = quantize(sum((v.price * wanted[v.pk] for v in variants), 0))
     fee = delivery_fee_for(subtotal=subtotal)
-    now = timezone.now()
     order = _order_create(
         user=user,
         email=user.email,
@@ -422,6 +496,7 @@ def order_place(*, user, address, slot, idempotency_key: str | None = None) -> O
         total=quantize(subtotal + fee),
         currency=settings.SHOP_CURRENCY,
         idempotency_key=idempotency_key or None,
+        client_ip=client_ip or None,
         payment_due_at=now + timedelta(minutes=settings.SHOP_PAYMENT_TIMEOUT_MINUTES),
     )
     OrderLine.objects.bulk_create(

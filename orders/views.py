@@ -38,7 +38,7 @@ from orders.payments.selectors import payment_latest_for_order
 from orders.payments.services import payment_status_refresh
 from orders.selectors import SESSION_CART_KEY, SESSION_POSTAL_CODE_KEY
 from shop.errors import DomainError
-from shop.ratelimit import check_rate
+from shop.ratelimit import check_rate, client_ip
 from shop.templatetags.shop_tags import money
 
 ORDERS_PER_PAGE = 20
@@ -299,6 +299,7 @@ def checkout(request):
             address=address,
             slot=slot,
             idempotency_key=f"web:{form.cleaned_data['token']}",
+            client_ip=client_ip(request),
         )
     except DomainError as exc:
         return _checkout_page(request, problem=exc, status=exc.status_code)

@@ -84,7 +84,9 @@ def test_the_invoice_is_requested_only_after_the_commit(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         deliver(client, event)
 
-    invoice_callbacks = [c for c in callbacks if "_invoice_request" in repr(c)]
+    invoice_callbacks = [
+        c for c in callbacks if "_invoice_request" in c.__code__.co_names
+    ]
     assert len(invoice_callbacks) == 1
     assert Invoice.objects.count() == 0
 

@@ -189,3 +189,40 @@ def test_a_bad_new_address_is_400_and_not_stored(user_client, user, variant, fil
     assert response.status_code == 400
     assert "6-digit PIN code" in response.content.decode()
     assert not Address.objects.exists()
+
+
+def test_a_third_unpaid_order_is_refused_on_the_page_with_why(
+    user_client, user, address, slot, variant, fill_cart
+):
+    for _ in range(3):
+        fill_cart(user, (variant, 1))
+        token = _token(user_client.get("/checkout/"))
+        response = user_client.post(
+            "/checkout/", {"address": address.pk, "slot": slot.pk, "token": token}
+        )
+
+    assert response.status_code == 409
+    assert "You already have 2 orders waiting for payment." in (
+        response.content.decode()
+    )
+    assert Order.objects.count() == 2
+    assert Order.objects.filter(client_ip="127.0.0.1").count() == 2
+
+
+def test_an_unverified_shopper_is_told_to_confirm_the_email(
+    user_client, user, address, slot, variant, fill_cart
+):
+    user.email_verified_at = None
+    user.save(update_fields=["email_verified_at"])
+    fill_cart(user, (variant, 1))
+    token = _token(user_client.get("/checkout/"))
+
+    response = user_client.post(
+        "/checkout/", {"address": address.pk, "slot": slot.pk, "token": token}
+    )
+
+    assert response.status_code == 403
+    assert "Please confirm your email address before ordering" in (
+        response.content.decode()
+    )
+    assert not Order.objects.exists()

@@ -287,7 +287,18 @@ SHOP_DELIVERY_FEE = Decimal(env("SHOP_DELIVERY_FEE", default="30.00"))
 SHOP_FREE_DELIVERY_THRESHOLD = Decimal(
     env("SHOP_FREE_DELIVERY_THRESHOLD", default="499.00")
 )
-SHOP_PAYMENT_TIMEOUT_MINUTES = env.int("SHOP_PAYMENT_TIMEOUT_MINUTES", default=30)
+# Against inventory hoarding (docs/operations.md): an unpaid order holds its
+# stock and slot this long, a shopper may keep this many orders awaiting
+# payment (one client address this many, across accounts), and one order may
+# take at most this percentage of what is left of a variant, but always at
+# least the minimum units.
+SHOP_PAYMENT_TIMEOUT_MINUTES = env.int("SHOP_PAYMENT_TIMEOUT_MINUTES", default=10)
+SHOP_MAX_UNPAID_ORDERS = env.int("SHOP_MAX_UNPAID_ORDERS", default=2)
+SHOP_MAX_UNPAID_ORDERS_PER_CLIENT = env.int(
+    "SHOP_MAX_UNPAID_ORDERS_PER_CLIENT", default=4
+)
+SHOP_ORDER_SHARE_PERCENT = env.int("SHOP_ORDER_SHARE_PERCENT", default=50)
+SHOP_ORDER_SHARE_MIN_UNITS = env.int("SHOP_ORDER_SHARE_MIN_UNITS", default=5)
 SHOP_MAX_LINE_QUANTITY = env.int("SHOP_MAX_LINE_QUANTITY", default=50)
 SHOP_PAGE_SIZE = env.int("SHOP_PAGE_SIZE", default=24)
 # Orders one hourly delivery slot takes; `delivery_slots_ensure` creates slots.
