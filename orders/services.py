@@ -376,10 +376,11 @@ def _unpaid_orders_check(*, user, client_ip: str | None, now) -> None:
     """Raise TooManyUnpaidOrders when the shopper, or their client address,
     already keeps the most orders that may hold stock unpaid."""
     minutes = settings.SHOP_PAYMENT_TIMEOUT_MINUTES
-    most = settings.SHOP_MAX_UNPAID_ORDERS
-    if unpaid_order_count(now=now, user=user) >= most:
+    unpaid = unpaid_order_count(now=now, user=user)
+    if unpaid >= settings.SHOP_MAX_UNPAID_ORDERS:
         raise TooManyUnpaidOrders(
-            f"You already have {most} orders waiting for payment. Pay for one or "
+            f"You already have {unpaid} order{'s' if unpaid != 1 else ''} waiting "
+            "for payment. Pay for one or "
             "cancel it (under My orders) before placing another; an unpaid order "
             f"is cancelled after {minutes} minutes."
         )
