@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
+    "shop.middleware.ApiRefusalMiddleware",
 ]
 
 ROOT_URLCONF = "shop.urls"
