@@ -229,7 +229,7 @@ def delivery_area_set(request):
         form.add_error(
             "postal_code",
             f"Sorry, we do not deliver to {postal_code} yet. "
-            "The PIN codes we deliver to are listed below.",
+            "Try one of the PIN codes below.",
         )
     return _cart_page(request, postal_form=form, status=400)
 

@@ -255,6 +255,19 @@ def test_an_unserved_pin_code_is_answered_with_the_served_ones(client, area):
 
     html = response.content.decode()
     assert response.status_code == 400
-    assert "The PIN codes we deliver to are listed below." in html
+    assert "Try one of the PIN codes below." in html
     assert 'name="postal_code" value="560001"' in html
     assert SESSION_POSTAL_CODE_KEY not in client.session
+
+
+def test_after_a_refused_pin_code_the_forms_come_back_to_the_cart(client, area):
+    refused = client.post(
+        "/delivery/area/", {"postal_code": "110001", "next": "/cart/"}
+    ).content.decode()
+
+    assert 'name="next" value="/delivery/area/"' not in refused
+    response = client.post(
+        "/delivery/area/", {"postal_code": "560001", "next": "/cart/"}
+    )
+    assert response.status_code == 302
+    assert response.url == "/cart/"

@@ -1,11 +1,14 @@
 import re
+from datetime import datetime, timedelta
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import Address
 from accounts.tests.factories import AddressFactory
 from catalog.models import ProductVariant
 from orders.models import CartLine, DeliverySlot, Order
+from orders.tests.factories import DeliverySlotFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -305,3 +308,22 @@ def test_checkout_opens_slots_on_demand_where_no_beat_runs(
     assert first is not None
     assert f'name="slot" value="{first.pk}" form="checkout-form" checked' in html
     assert PLACE_ENABLED in html
+
+
+def test_slots_are_grouped_by_the_shops_local_day(
+    user_client, user, address, variant, fill_cart
+):
+    # 04:00 and 06:00 in Bengaluru fall on two UTC dates (the day turns at 05:30).
+    DeliverySlot.objects.all().delete()
+    zone = timezone.get_current_timezone()
+    day = timezone.localdate() + timedelta(days=1)
+    for hour in (4, 6):
+        starts_at = datetime(day.year, day.month, day.day, hour, tzinfo=zone)
+        DeliverySlotFactory(starts_at=starts_at)
+    fill_cart(user, (variant, 1))
+
+    html = user_client.get("/checkout/").content.decode()
+
+    assert re.findall(r'<p class="slot-day">([^<]+)</p>', html) == [
+        f"{day:%A} {day.day} {day:%B}"
+    ]
