@@ -138,6 +138,7 @@ def test_a_fresh_clone_serves_and_its_demo_shopper_buys_and_pays(
     # order varies from machine to machine), and luck is what broke it.
     assert (clone / "var" / "db.sqlite3").is_file()
     commands = [line for line in output.splitlines() if not line.startswith(" ")]
+    assert "mkdir -p var" in commands, "make run does not create var/"
     assert commands.index("mkdir -p var") < commands.index(
         ".venv/bin/python manage.py migrate --noinput -v 0"
     )
