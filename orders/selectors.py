@@ -178,6 +178,11 @@ def service_area_get(*, postal_code: str) -> ServiceArea | None:
     return ServiceArea.objects.filter(postal_code=code, is_active=True).first()
 
 
+def service_areas_active() -> list[ServiceArea]:
+    """Return the service areas the shop delivers to, by postal code."""
+    return list(ServiceArea.objects.filter(is_active=True).order_by("postal_code"))
+
+
 def delivery_slots_bookable(*, now=None) -> QuerySet[DeliverySlot]:
     """Return future, active slots with capacity left, soonest first."""
     now = now or timezone.now()

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from catalog.models import ProductVariant
@@ -38,6 +38,7 @@ from orders.selectors import (
     cart_lock,
     client_orders_lock,
     delivery_fee_for,
+    delivery_slots_bookable,
     line_is_sellable,
     order_lock,
     service_area_get,
@@ -48,8 +49,6 @@ from orders.selectors import (
 from shop.errors import Conflict, DomainError, NotFound
 from shop.money import quantize
 
-# Hours (local time) at which an hourly delivery slot starts: 07:00 to 22:00.
-DELIVERY_HOURS = range(7, 23)
 # How many days ahead `delivery_slots_ensure` keeps slots open.
 DELIVERY_DAYS_AHEAD = 3
 # Crockford's base32: no I, L, O or U, so a number read over the phone is clear.
@@ -292,6 +291,13 @@ def delivery_slot_release(*, slot_id: int) -> bool:
     )
 
 
+def delivery_hours() -> range:
+    """Return the local hours at which an hourly delivery slot starts."""
+    return range(
+        settings.SHOP_DELIVERY_FIRST_HOUR, settings.SHOP_DELIVERY_LAST_HOUR + 1
+    )
+
+
 def delivery_slots_ensure(
     *, days: int = DELIVERY_DAYS_AHEAD, capacity: int | None = None, now=None
 ) -> int:
@@ -303,7 +309,7 @@ def delivery_slots_ensure(
     windows = []
     for offset in range(days):
         day = today + timedelta(days=offset)
-        for hour in DELIVERY_HOURS:
+        for hour in delivery_hours():
             starts_at = datetime(day.year, day.month, day.day, hour, tzinfo=zone)
             if starts_at > now:
                 windows.append((starts_at, starts_at + timedelta(hours=1)))
@@ -320,6 +326,14 @@ def delivery_slots_ensure(
     # A second beat run at the same moment loses quietly to the unique window.
     DeliverySlot.objects.bulk_create(new, ignore_conflicts=True)
     return len(new)
+
+
+def delivery_slots_offer() -> QuerySet[DeliverySlot]:
+    """Return the bookable slots, soonest first, after opening the coming days'
+    slots when SHOP_DELIVERY_SLOTS_ON_DEMAND says no beat does it."""
+    if settings.SHOP_DELIVERY_SLOTS_ON_DEMAND:
+        delivery_slots_ensure()
+    return delivery_slots_bookable()
 
 
 # ORDERS

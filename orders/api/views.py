@@ -227,7 +227,7 @@ class SlotListView(APIView):
                 f"Sorry, we do not deliver to {postal_code} yet.",
                 code="not_serviceable",
             )
-        slots = list(selectors.delivery_slots_bookable()[:SLOTS_LISTED])
+        slots = list(services.delivery_slots_offer()[:SLOTS_LISTED])
         return Response(
             SlotListSerializer({"postal_code": postal_code, "slots": slots}).data
         )

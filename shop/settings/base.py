@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -75,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
+    "shop.middleware.ApiRefusalMiddleware",
 ]
 
 ROOT_URLCONF = "shop.urls"
@@ -303,6 +305,17 @@ SHOP_MAX_LINE_QUANTITY = env.int("SHOP_MAX_LINE_QUANTITY", default=50)
 SHOP_PAGE_SIZE = env.int("SHOP_PAGE_SIZE", default=24)
 # Orders one hourly delivery slot takes; `delivery_slots_ensure` creates slots.
 SHOP_SLOT_CAPACITY = env.int("SHOP_SLOT_CAPACITY", default=20)
+# Local hours at which hourly delivery slots start, first to last (0-23).
+SHOP_DELIVERY_FIRST_HOUR = env.int("SHOP_DELIVERY_FIRST_HOUR", default=7)
+SHOP_DELIVERY_LAST_HOUR = env.int("SHOP_DELIVERY_LAST_HOUR", default=22)
+if not 0 <= SHOP_DELIVERY_FIRST_HOUR <= SHOP_DELIVERY_LAST_HOUR <= 23:
+    raise ImproperlyConfigured(
+        "SHOP_DELIVERY_FIRST_HOUR and SHOP_DELIVERY_LAST_HOUR must be hours "
+        "0-23, the first not after the last."
+    )
+# Open the coming days' slots whenever slots are asked for, so a shop run
+# without Celery beat (`make run`) can always be booked.
+SHOP_DELIVERY_SLOTS_ON_DEMAND = env.bool("SHOP_DELIVERY_SLOTS_ON_DEMAND", default=False)
 # Anonymous catalogue pages served from the cache, keyed by the catalogue
 # generation (shop/pagecache.py); PostgreSQL only. SHOP_RELEASE names the
 # deployed code in the key; empty means a hash of the code and templates.
