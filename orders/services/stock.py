@@ -11,12 +11,13 @@ when the order is cancelled, expires or is refunded, exactly once
 (`Order.stock_released_at`). Goods out for delivery or delivered do not.
 """
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from catalog.models import ProductVariant
-from orders.errors import OutOfStock, SlotFull
+from orders.errors import OrderShareExceeded, OutOfStock, SlotFull
 from orders.models import DeliverySlot, Order, OrderLine, OrderStatus
 from orders.selectors import variant_is_sellable
 from shop.errors import Conflict, DomainError, NotFound
@@ -43,11 +44,33 @@ def stock_shortage(variant: ProductVariant, requested: int) -> dict:
     }
 
 
-def stock_take(*, variants: list[ProductVariant], wanted: dict[int, int]) -> None:
-    """Take `wanted[variant id]` of each locked variant, or raise OutOfStock.
+def order_share_allowed(stock: int) -> int:
+    """Return how much of what is left one order may take.
 
-    Call while holding `variants_lock` on `variants`; the caller's atomic
-    block undoes what was taken if a later variant is short.
+    A share of it, but never fewer than the minimum, so the last few units
+    can be bought; against hoarding by unpaid orders.
+    """
+    share = stock * settings.SHOP_ORDER_SHARE_PERCENT // 100
+    return max(share, settings.SHOP_ORDER_SHARE_MIN_UNITS)
+
+
+def _share_excess(variant: ProductVariant, requested: int) -> dict:
+    return {
+        "variant": variant.pk,
+        "sku": variant.sku,
+        "name": f"{variant.product.name} ({variant.label})",
+        "requested": requested,
+        "allowed": order_share_allowed(variant.stock),
+    }
+
+
+def stock_take(*, variants: list[ProductVariant], wanted: dict[int, int]) -> None:
+    """Take `wanted[variant id]` of each locked variant, or raise; nothing taken.
+
+    Raise OutOfStock when a variant has less than is wanted, and
+    OrderShareExceeded when one order asks for more than its share. Call
+    while holding `variants_lock` on `variants`; the caller's atomic block
+    undoes what was taken if a later variant is short.
     """
     shortages = [
         stock_shortage(variant, wanted[variant.pk])
@@ -56,6 +79,13 @@ def stock_take(*, variants: list[ProductVariant], wanted: dict[int, int]) -> Non
     ]
     if shortages:
         raise OutOfStock(shortages)
+    over_share = [
+        _share_excess(variant, wanted[variant.pk])
+        for variant in variants
+        if wanted[variant.pk] > order_share_allowed(variant.stock)
+    ]
+    if over_share:
+        raise OrderShareExceeded(over_share)
     for variant in variants:
         taken = ProductVariant.objects.filter(
             pk=variant.pk, stock__gte=wanted[variant.pk]
