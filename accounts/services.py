@@ -18,7 +18,7 @@ from accounts.exceptions import (
     EmailTaken,
     TokenInvalid,
 )
-from accounts.models import SELLERS_GROUP, Address, User
+from accounts.models import SELLERS_GROUP, Address, User, email_canonical
 from shop.emails import email_queue
 from shop.models import OutboundEmail
 
@@ -83,10 +83,6 @@ ADDRESS_FIELDS = (
 )
 
 
-def _email_normalize(email: str) -> str:
-    return User.objects.normalize_email(email.strip()).lower()
-
-
 def _absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
@@ -99,7 +95,7 @@ def user_register(*, email: str, name: str, password: str) -> User:
     serializer reports their messages per field). Raise EmailTaken when the
     email is in use in any letter case.
     """
-    email = _email_normalize(email)
+    email = email_canonical(email)
     if selectors.email_in_use(email=email):
         raise EmailTaken()
     try:
@@ -151,7 +147,7 @@ def email_verify(*, token: str) -> User:
     """
     user_id, email = tokens.email_verification_token_read(token)
     user = selectors.user_lock(user_id=user_id)
-    if user is None or user.email.lower() != email.lower():
+    if user is None or user.email != email_canonical(email):
         raise TokenInvalid(
             "This verification link was sent to an email address the account "
             "no longer uses."
@@ -290,7 +286,7 @@ def profile_update(
         user.phone = phone
         fields.append("phone")
     old_email = user.email
-    new_email = _email_normalize(email) if email is not None else old_email
+    new_email = email_canonical(email) if email is not None else old_email
     email_changed = new_email != old_email
     if email_changed:
         if selectors.email_in_use(email=new_email, exclude_user=user):

@@ -13,7 +13,7 @@ from rest_framework_simplejwt.settings import api_settings as jwt_settings
 
 from accounts import selectors, services
 from accounts.forms import LOGIN_FAILED_MESSAGE, PASSWORD_MAX_LENGTH
-from accounts.models import Address, User
+from accounts.models import Address, User, email_canonical
 from accounts.validators import (
     PHONE_HELP,
     PIN_CODE_HELP,
@@ -64,7 +64,7 @@ class RegisterSerializer(serializers.Serializer):
     )
 
     def validate_email(self, value: str) -> str:
-        return value.lower()
+        return email_canonical(value)
 
     def validate(self, attrs):
         candidate = User(email=attrs["email"], name=attrs["name"])
@@ -221,7 +221,7 @@ class ProfileUpdateSerializer(serializers.Serializer):
         return _django_to_drf(phone_clean, value) if value else ""
 
     def validate_email(self, value: str) -> str:
-        return value.lower()
+        return email_canonical(value)
 
     def validate(self, attrs):
         user = self.context["request"].user

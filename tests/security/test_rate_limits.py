@@ -5,6 +5,8 @@ over between three requests), the first two requests go through to the view,
 the third is refused before it does anything.
 """
 
+import time
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -125,3 +127,26 @@ def test_the_login_limit_per_account_holds_across_page_and_api(client, settings)
 
     assert right.status_code == 429
     assert "access" not in right.json()
+
+
+@pytest.mark.django_db
+def test_retry_after_is_the_end_of_this_keys_own_window(client, settings):
+    """django-ratelimit shifts each key's window by a hash of the key."""
+    settings.SHOP_RATE_LOGIN_IP = "2/h"
+    ip = "198.51.100.23"
+    for n in range(2):
+        client.post(
+            "/account/login/",
+            {"email": f"a{n}@example.com", "password": "x"},
+            REMOTE_ADDR=ip,
+        )
+
+    refused = client.post(
+        "/account/login/", {"email": "z@example.com", "password": "x"}, REMOTE_ADDR=ip
+    )
+    window_end = zlib.crc32(ip.encode()) % 3600 + time.time() // 3600 * 3600
+    if window_end < time.time():
+        window_end += 3600
+
+    assert refused.status_code == 429
+    assert abs(int(refused["Retry-After"]) - (window_end - time.time())) <= 2
