@@ -6,7 +6,7 @@ django-ratelimit's middleware turns into the 429 page.
 """
 
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth import (
     authenticate,
     login,
@@ -103,6 +103,19 @@ def login_view(request: HttpRequest) -> HttpResponse:
             invalid=True,
         )
     return _render(request, "accounts/login.html", {"form": form, "next": next_url})
+
+
+@sensitive_post_parameters("password")
+@never_cache
+def admin_login_view(request: HttpRequest) -> HttpResponse:
+    """The admin's login page, counted in the shop's login limits.
+
+    A guess at a seller's password costs the same here as on the shop's
+    login page and in the API: the groups are shared.
+    """
+    if request.method == "POST":
+        login_rate_check(request, email=request.POST.get("username", ""))
+    return admin.site.login(request)
 
 
 @csrf_protect
