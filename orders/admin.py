@@ -26,6 +26,7 @@ from orders.models import (
     ServiceArea,
 )
 from orders.payments.admin import OrderPaymentsAdminMixin
+from shop.admin_lookups import DeclaredLookupsOnlyMixin
 from shop.errors import DomainError
 
 # Cells starting with these run as formulas in spreadsheets; CSV cells that
@@ -96,7 +97,12 @@ class OrderStatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Order)
-class OrderAdmin(OrderInvoicingAdminMixin, OrderPaymentsAdminMixin, admin.ModelAdmin):
+class OrderAdmin(
+    DeclaredLookupsOnlyMixin,
+    OrderInvoicingAdminMixin,
+    OrderPaymentsAdminMixin,
+    admin.ModelAdmin,
+):
     list_display = [
         "number",
         "status",
@@ -285,7 +291,7 @@ class OrderAdmin(OrderInvoicingAdminMixin, OrderPaymentsAdminMixin, admin.ModelA
 
 
 @admin.register(ServiceArea)
-class ServiceAreaAdmin(admin.ModelAdmin):
+class ServiceAreaAdmin(DeclaredLookupsOnlyMixin, admin.ModelAdmin):
     list_display = ["postal_code", "name", "promise_minutes", "is_active"]
     list_editable = ["promise_minutes", "is_active"]
     list_filter = ["is_active"]
@@ -308,7 +314,7 @@ class DeliverySlotForm(forms.ModelForm):
 
 
 @admin.register(DeliverySlot)
-class DeliverySlotAdmin(admin.ModelAdmin):
+class DeliverySlotAdmin(DeclaredLookupsOnlyMixin, admin.ModelAdmin):
     list_display = [
         "__str__",
         "starts_at",
