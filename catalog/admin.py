@@ -12,7 +12,7 @@ from django.db.models import Count, OuterRef, Subquery, Sum
 from django.utils.html import format_html
 
 from catalog import services
-from catalog.forms import ProductImageAdminForm
+from catalog.forms import CategoryAdminForm, ProductImageAdminForm
 from catalog.models import Category, Product, ProductImage, ProductVariant, Review
 from shop.admin_lookups import DeclaredLookupsOnlyMixin
 
@@ -38,6 +38,7 @@ def _thumbnail_tag(name: str, alt: str, size: int = 48):
 class CategoryAdmin(DeclaredLookupsOnlyMixin, admin.ModelAdmin):
     """Staff shape the tree; sellers may only look (their group has view only)."""
 
+    form = CategoryAdminForm
     list_display = ["name", "parent", "position", "is_active", "product_count"]
     list_editable = ["position", "is_active"]
     list_filter = ["is_active", ("parent", admin.RelatedOnlyFieldListFilter)]
