@@ -182,5 +182,5 @@ class CategoryAdminForm(forms.ModelForm):
 
     class Meta:
         model = Category
-        fields = "__all__"
+        fields = ["parent", "name", "slug", "position", "image", "is_active"]
         field_classes = {"image": PictureField}
