@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.urls import reverse
@@ -47,7 +48,16 @@ def seller_grant(*, user: User) -> User:
 
 @transaction.atomic
 def demo_accounts_ensure() -> list[DemoLogin]:
-    """Create the demo admin, seller and shopper once; return their logins."""
+    """Create the demo admin, seller and shopper once; return their logins.
+
+    Raise ImproperlyConfigured where SHOP_DEMO_ACCOUNTS is off (production):
+    the demo passwords are published, so those accounts must never exist there.
+    """
+    if not settings.SHOP_DEMO_ACCOUNTS:
+        raise ImproperlyConfigured(
+            "Demo accounts are refused under these settings (SHOP_DEMO_ACCOUNTS "
+            "is off): their passwords are published in the README."
+        )
     admin, seller, shopper = DEMO_LOGINS
     now = timezone.now()
     if not User.objects.filter(email=admin.email).exists():

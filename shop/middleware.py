@@ -1,9 +1,12 @@
-"""One log line per request, tied together by a request id."""
+"""One log line per request, tied together by a request id; personal answers
+are never cached."""
 
 import logging
 import re
 import time
 import uuid
+
+from django.utils.cache import patch_cache_control
 
 logger = logging.getLogger("shop.request")
 # An incoming id is kept only when it looks like one, so logs cannot be forged.
@@ -35,4 +38,31 @@ class RequestLogMiddleware:
                 "duration_ms": duration_ms,
             },
         )
+        return response
+
+
+# Pages and API answers that hold one person's data (profile, addresses,
+# cart, checkout, orders, tokens): no browser or proxy may keep a copy.
+PERSONAL_PATHS = (
+    "/account/",
+    "/cart/",
+    "/checkout/",
+    "/orders/",
+    "/api/v1/auth/",
+    "/api/v1/me/",
+    "/api/v1/cart/",
+    "/api/v1/orders/",
+)
+
+
+class PersonalNoStoreMiddleware:
+    """Mark the answers under PERSONAL_PATHS `Cache-Control: private, no-store`."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path.startswith(PERSONAL_PATHS):
+            patch_cache_control(response, private=True, no_store=True)
         return response

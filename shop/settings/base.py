@@ -64,6 +64,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "shop.middleware.RequestLogMiddleware",
+    "shop.middleware.PersonalNoStoreMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -271,6 +272,9 @@ SHOP_SLOT_CAPACITY = env.int("SHOP_SLOT_CAPACITY", default=20)
 SHOP_PAGE_CACHE = env.bool("SHOP_PAGE_CACHE", default=True)
 SHOP_PAGE_CACHE_TIMEOUT = 300
 SHOP_RELEASE = env("SHOP_RELEASE", default="")
+# `demo_users` and `seed_demo` create accounts with published passwords;
+# production.py turns this off and they refuse to run.
+SHOP_DEMO_ACCOUNTS = True
 
 # PAYMENTS
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")

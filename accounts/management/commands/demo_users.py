@@ -1,4 +1,5 @@
-from django.core.management.base import BaseCommand
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management.base import BaseCommand, CommandError
 
 from accounts.services import demo_accounts_ensure
 
@@ -9,7 +10,10 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        logins = demo_accounts_ensure()
+        try:
+            logins = demo_accounts_ensure()
+        except ImproperlyConfigured as error:
+            raise CommandError(str(error)) from error
         self.stdout.write(self.style.SUCCESS("\nDemo logins (http://127.0.0.1:8000):"))
         for login in logins:
             self.stdout.write(f"  {login.role:<12} {login.email:<26} {login.password}")
