@@ -9,6 +9,7 @@ from shop import health
 
 handler400 = "shop.views.bad_request"
 handler404 = "shop.views.page_not_found"
+handler500 = "shop.views.server_error"
 
 admin.site.site_header = f"{settings.SHOP_NAME} admin"
 admin.site.site_title = f"{settings.SHOP_NAME} admin"
