@@ -1,4 +1,4 @@
-"""A Redis that does not answer is a cache miss; each rate limit stays open or closed."""
+"""An unanswering Redis is a cache miss; each rate limit stays open or closed."""
 
 import socket
 import time
