@@ -2,10 +2,11 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView
 
 from accounts.views import admin_login_view
 from shop import health
+from shop.api_schema import ApiDocsView
 
 handler400 = "shop.views.bad_request"
 handler404 = "shop.views.page_not_found"
@@ -25,7 +26,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "api/docs/",
-        SpectacularSwaggerSplitView.as_view(url_name="api-schema"),
+        ApiDocsView.as_view(url_name="api-schema"),
         name="api-docs",
     ),
     path("account/", include("accounts.urls")),

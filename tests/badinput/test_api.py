@@ -314,6 +314,26 @@ def test_bad_query_parameters_get_a_clear_answer(client, world, path, params):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=ids)
+def test_json_nested_100000_deep_is_refused(sweep, endpoint):
+    refused, _answered = sweep
+    deep = b"[" * 100_000 + b"]" * 100_000
+
+    response = refused(endpoint, deep)
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "parse_error"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["options", "head", "get"])
+def test_every_method_on_the_api_docs_is_answered(client, method):
+    response = getattr(client, method)("/api/docs/")
+
+    assert response.status_code in {200, 204}, response.content[:300]
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     "path",
     ["/api/v1/me/addresses/-1/", "/api/v1/products/bad%20slug!/", "/api/v1/nothing/"],
