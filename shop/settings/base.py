@@ -64,6 +64,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "shop.middleware.RequestLogMiddleware",
+    "shop.middleware.BodySizeLimitMiddleware",
     "shop.middleware.PersonalNoStoreMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -247,6 +248,13 @@ SHOP_MAX_IMAGE_BYTES = env.int("SHOP_MAX_IMAGE_BYTES", default=5 * 1024 * 1024)
 # Pillow refuses images above this many pixels, which stops decompression bombs.
 SHOP_MAX_IMAGE_PIXELS = env.int("SHOP_MAX_IMAGE_PIXELS", default=40_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Largest request body a path takes, checked from Content-Length before any
+# of it is read (shop.middleware.BodySizeLimitMiddleware): 1 MiB for forms
+# and JSON, more where the admin takes pictures.
+SHOP_MAX_BODY_BYTES = env.int("SHOP_MAX_BODY_BYTES", default=1024 * 1024)
+SHOP_MAX_BODY_BYTES_BY_PATH = {
+    "/admin/": env.int("SHOP_MAX_ADMIN_BODY_BYTES", default=50 * 1024 * 1024),
+}
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # SHOP

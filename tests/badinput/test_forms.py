@@ -283,3 +283,40 @@ def test_a_price_above_the_bound_is_refused_with_the_reason(post, world, price):
     response = _refused(post, form, data, f"the price {price}")
 
     assert response.content.decode().count(PRICE_MAX_MESSAGE) == 2
+
+
+class _HugeBody:
+    """A request body that says it is 300 MiB and fails the test if read."""
+
+    def read(self, *args):
+        raise AssertionError("the body was read")
+
+    readline = read
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "content_type"),
+    [
+        ("/account/login/", "multipart/form-data; boundary=xyz"),
+        ("/account/register/", "application/x-www-form-urlencoded"),
+        ("/api/v1/auth/token/", "application/json"),
+        ("/admin/catalog/product/add/", "multipart/form-data; boundary=xyz"),
+    ],
+)
+def test_a_body_larger_than_its_path_takes_is_refused_unread(
+    client, path, content_type
+):
+    response = client.generic(
+        "POST",
+        path,
+        CONTENT_TYPE=content_type,
+        CONTENT_LENGTH=str(300 * 1024 * 1024),
+        **{"wsgi.input": _HugeBody()},
+    )
+
+    assert response.status_code == 413
+    if path.startswith("/api/"):
+        assert response.json()["code"] == "too_large"
+    else:
+        assert "too much to send at once" in response.content.decode()
