@@ -64,6 +64,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Raised to end every access token handed out so far (accounts/jwt.py).
+    token_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 

@@ -3,7 +3,10 @@
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
-from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+from rest_framework_simplejwt.token_blacklist.models import (
+    BlacklistedToken,
+    OutstandingToken,
+)
 
 from accounts.models import Address, User, email_canonical
 
@@ -59,3 +62,7 @@ def outstanding_tokens_live(*, user: User) -> QuerySet[OutstandingToken]:
 def outstanding_token_lock(*, jti: str) -> OutstandingToken | None:
     """Lock a refresh token's row so that two refreshes with it run in turn."""
     return OutstandingToken.objects.select_for_update().filter(jti=jti).first()
+
+
+def token_blacklisted(*, token: OutstandingToken) -> bool:
+    return BlacklistedToken.objects.filter(token=token).exists()

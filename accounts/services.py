@@ -7,10 +7,15 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
+from rest_framework_simplejwt.state import token_backend
+from rest_framework_simplejwt.token_blacklist.models import (
+    BlacklistedToken,
+    OutstandingToken,
+)
 
 from accounts import selectors, tokens
 from accounts.exceptions import (
@@ -19,6 +24,7 @@ from accounts.exceptions import (
     EmailTaken,
     TokenInvalid,
 )
+from accounts.jwt import token_family
 from accounts.models import SELLERS_GROUP, Address, User, email_canonical
 from shop.emails import email_queue
 from shop.models import OutboundEmail
@@ -262,15 +268,48 @@ def _password_changed_notice(*, user: User) -> None:
     )
 
 
-@transaction.atomic
-def user_tokens_revoke(*, user: User) -> int:
-    """Blacklist every live refresh token of the user; return how many."""
-    outstanding = list(selectors.outstanding_tokens_live(user=user))
+def _blacklist(outstanding: list[OutstandingToken]) -> int:
     BlacklistedToken.objects.bulk_create(
         [BlacklistedToken(token=token) for token in outstanding],
         ignore_conflicts=True,
     )
     return len(outstanding)
+
+
+def access_tokens_end(*, user_id: int) -> None:
+    """End every access token of the user handed out so far (accounts/jwt.py)."""
+    User.objects.filter(pk=user_id).update(token_version=F("token_version") + 1)
+
+
+@transaction.atomic
+def user_tokens_revoke(*, user: User) -> int:
+    """End every access token and blacklist every live refresh token of the user.
+
+    Return how many refresh tokens were blacklisted.
+    """
+    access_tokens_end(user_id=user.pk)
+    return _blacklist(list(selectors.outstanding_tokens_live(user=user)))
+
+
+@transaction.atomic
+def refresh_token_family_revoke(*, reused: OutstandingToken) -> int:
+    """Blacklist every live refresh token of the login that `reused` comes from.
+
+    A refresh token presented after it was rotated has been copied: whoever
+    holds its successor may be the thief, so the whole family stops working
+    and its owner logs in again. Return how many tokens were blacklisted.
+    """
+    if reused.user_id is None:
+        return 0
+    family = token_family(token_backend.decode(reused.token, verify=False))
+    live = selectors.outstanding_tokens_live(user=reused.user)
+    return _blacklist(
+        [
+            token
+            for token in live
+            if token_family(token_backend.decode(token.token, verify=False)) == family
+        ]
+    )
 
 
 @transaction.atomic
