@@ -51,11 +51,11 @@ def signup_rate_check(request) -> None:
     )
 
 
-def password_reset_rate_check(request, *, email: str) -> None:
-    """Count a reset request per IP and per target email (no mail bombing)."""
+def _mail_rate_check(request, *, group: str, email: str) -> None:
+    """Count a request that emails an address, per IP and per target address."""
     check_rate(
         request,
-        group="password-reset-ip",
+        group=f"{group}-ip",
         rate_setting="SHOP_RATE_PASSWORD_RESET",
         open_without_cache=False,
     )
@@ -63,11 +63,21 @@ def password_reset_rate_check(request, *, email: str) -> None:
     if key:
         check_rate(
             request,
-            group="password-reset-email",
+            group=f"{group}-email",
             rate_setting="SHOP_RATE_PASSWORD_RESET",
             key=_constant(key),
             open_without_cache=False,
         )
+
+
+def password_reset_rate_check(request, *, email: str) -> None:
+    """Count a reset request per IP and per target email (no mail bombing)."""
+    _mail_rate_check(request, group="password-reset", email=email)
+
+
+def login_link_rate_check(request, *, email: str) -> None:
+    """Count a login-link request like a reset request, in groups of its own."""
+    _mail_rate_check(request, group="login-link", email=email)
 
 
 def verify_resend_rate_check(request, *, user_id: int) -> None:

@@ -4,6 +4,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
@@ -174,16 +175,31 @@ def email_verify(*, token: str) -> User:
     return user
 
 
-@transaction.atomic
-def password_reset_request(*, email: str) -> OutboundEmail | None:
-    """Email a one-time reset link if an active account has this email.
+class _StandIn(Exception):
+    """Unwinds the stand-in email of an address without an account."""
 
-    Return the queued email, or None when there is no such account; callers
-    answer the same either way, so nobody learns which emails have accounts.
+
+def _same_work_for_anyone(*, email: str, send) -> OutboundEmail | None:
+    """Queue `send(user=...)` for the account with this email, if any.
+
+    For an address without an active account the same email is rendered and
+    recorded for a stand-in user inside a savepoint that is rolled back
+    (with its after-commit task): the answer takes as long either way, so
+    its timing tells nobody which emails have accounts.
     """
     user = selectors.user_by_email(email=email)
-    if user is None or not user.has_usable_password():
+    if user is not None and user.has_usable_password():
+        return send(user=user)
+    stand_in = User(pk=0, email=email_canonical(email), password=make_password(None))
+    try:
+        with transaction.atomic():
+            send(user=stand_in)
+            raise _StandIn()
+    except _StandIn:
         return None
+
+
+def _password_reset_email(*, user: User) -> OutboundEmail:
     token = tokens.password_reset_token(user=user)
     uid = tokens.password_reset_uid(user=user)
     return email_queue(
@@ -201,6 +217,58 @@ def password_reset_request(*, email: str) -> OutboundEmail | None:
             "valid_minutes": max(1, settings.PASSWORD_RESET_TIMEOUT // 60),
         },
     )
+
+
+@transaction.atomic
+def password_reset_request(*, email: str) -> OutboundEmail | None:
+    """Email a one-time reset link if an active account has this email.
+
+    Return the queued email, or None when there is no such account; callers
+    answer the same either way, and the work takes as long, so nobody
+    learns which emails have accounts.
+    """
+    return _same_work_for_anyone(email=email, send=_password_reset_email)
+
+
+def _login_link_email(*, user: User) -> OutboundEmail:
+    token = tokens.login_link_token(user=user)
+    uid = tokens.password_reset_uid(user=user)
+    return email_queue(
+        key=f"login-link:{user.pk}:{tokens.token_digest(token)}",
+        to=user.email,
+        subject=f"Your {settings.SHOP_NAME} login link",
+        template="account_login_link",
+        context={
+            "name": user.get_short_name(),
+            "login_url": _absolute(reverse("accounts:login_link", args=[uid, token])),
+            "valid_minutes": max(1, settings.PASSWORD_RESET_TIMEOUT // 60),
+        },
+    )
+
+
+@transaction.atomic
+def login_link_request(*, email: str) -> OutboundEmail | None:
+    """Email a one-time login link if an active account has this email.
+
+    The way in for an owner whose account the per-account login limit has
+    paused (anyone can pause it by guessing): the link proves the mailbox,
+    as a reset link does. Answers like `password_reset_request`.
+    """
+    return _same_work_for_anyone(email=email, send=_login_link_email)
+
+
+def login_link_user(*, uidb64: str, token: str) -> User:
+    """Return the user a login link is for, or raise TokenInvalid.
+
+    The link stops working once it is used (logging in moves last_login,
+    which the token signs), after PASSWORD_RESET_TIMEOUT, and when the
+    password changes.
+    """
+    user_id = tokens.password_reset_user_id(uidb64)
+    user = User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
+    if user is None or not tokens.login_link_token_valid(user=user, token=token):
+        raise TokenInvalid(tokens.LOGIN_LINK_INVALID_MESSAGE)
+    return user
 
 
 def password_reset_user(*, uidb64: str, token: str) -> User:
