@@ -64,7 +64,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "shop.middleware.RequestLogMiddleware",
-    "shop.middleware.BodySizeLimitMiddleware",
     "shop.middleware.PersonalNoStoreMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -77,6 +76,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
+    # Last, so its 413 carries every header above, and before any view or
+    # process_view (CSRF) reads the body.
+    "shop.middleware.BodySizeLimitMiddleware",
 ]
 
 ROOT_URLCONF = "shop.urls"

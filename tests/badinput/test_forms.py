@@ -316,6 +316,8 @@ def test_a_body_larger_than_its_path_takes_is_refused_unread(
     )
 
     assert response.status_code == 413
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "default-src 'self'" in response["Content-Security-Policy"]
     if path.startswith("/api/"):
         assert response.json()["code"] == "too_large"
     else:
