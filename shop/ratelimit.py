@@ -14,7 +14,7 @@ import functools
 import logging
 
 from django.conf import settings
-from django_ratelimit.core import ALL, get_usage
+from django_ratelimit.core import ALL, _get_ip, get_usage
 
 from shop.errors import RateLimited
 
@@ -22,6 +22,12 @@ logger = logging.getLogger(__name__)
 
 # The wait a refused request is told when the cache could not count it.
 CACHE_DOWN_RETRY_AFTER = 60
+
+
+def client_ip(request) -> str:
+    """Return the client's address as the "ip" limits key it (a Django or DRF
+    request), so every per-client rule counts the same client."""
+    return _get_ip(getattr(request, "_request", request))
 
 
 def check_rate(

@@ -6,26 +6,20 @@ from django.shortcuts import render
 from django.template import loader
 from django.views import defaults
 
+from shop.errors import API_PREFIX, api_refusal
+
 # Seconds an outage answer asks a client to wait before trying again.
 OUTAGE_RETRY_AFTER = 30
 OUTAGE_MESSAGE = "The shop is briefly unavailable. Please try again in a minute."
 
 
-def _api_error(request, code: str, detail: str, status: int):
-    """Return the API's error shape under /api/, None for pages."""
-    if request.path.startswith("/api/"):
-        return JsonResponse({"code": code, "detail": detail}, status=status)
-    return None
-
-
 def bad_request(request, exception=None):
-    response = _api_error(request, "bad_request", "The request is not valid.", 400)
-    return response or render(request, "400.html", status=400)
+    return api_refusal(request, status=400) or render(request, "400.html", status=400)
 
 
 def page_not_found(request, exception=None):
     # A URL that no API route matches (e.g. a negative id) still answers JSON.
-    response = _api_error(request, "not_found", "Not found.", 404)
+    response = api_refusal(request, status=404)
     return response or defaults.page_not_found(request, exception)
 
 
@@ -37,8 +31,11 @@ def server_error(request):
     """
     if not isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
         return defaults.server_error(request)
-    response = _api_error(request, "service_unavailable", OUTAGE_MESSAGE, 503)
-    if response is None:
+    if request.path.startswith(API_PREFIX):
+        response = JsonResponse(
+            {"code": "service_unavailable", "detail": OUTAGE_MESSAGE}, status=503
+        )
+    else:
         response = HttpResponse(loader.get_template("503.html").render(), status=503)
     response["Retry-After"] = str(OUTAGE_RETRY_AFTER)
     return response

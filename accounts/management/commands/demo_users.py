@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
@@ -14,7 +15,9 @@ class Command(BaseCommand):
             logins = demo_accounts_ensure()
         except ImproperlyConfigured as error:
             raise CommandError(str(error)) from error
-        self.stdout.write(self.style.SUCCESS("\nDemo logins (http://127.0.0.1:8000):"))
+        # `make run` sets SITE_URL to the address it serves.
+        site = settings.SITE_URL
+        self.stdout.write(self.style.SUCCESS(f"\nDemo logins ({site}):"))
         for login in logins:
             self.stdout.write(f"  {login.role:<12} {login.email:<26} {login.password}")
-        self.stdout.write("  Admin: http://127.0.0.1:8000/admin/\n")
+        self.stdout.write(f"  Admin: {site}/admin/\n")
