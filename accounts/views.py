@@ -56,7 +56,9 @@ def _login_and_merge_cart(request: HttpRequest, user) -> None:
     # login() gives the session a new key; the visitor cart is under the old one.
     visitor_session_key = request.session.session_key
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    for note in after_login_run(user=user, visitor_session_key=visitor_session_key):
+    for note in after_login_run(
+        request=request, user=user, visitor_session_key=visitor_session_key
+    ):
         messages.info(request, note)
 
 
