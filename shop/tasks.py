@@ -1,8 +1,10 @@
 import logging
 import smtplib
+from importlib import import_module
 
 from botocore.exceptions import BotoCoreError, ClientError
 from celery import shared_task
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
 from shop.emails import email_failure_record, email_send
@@ -79,3 +81,9 @@ def email_deliver(self, email_id: int) -> str:
         if permanent:
             return OutboundEmail.Status.FAILED
         raise
+
+
+@shared_task(name="shop.tasks.sessions_clear_expired")
+def sessions_clear_expired() -> None:
+    """Delete expired sessions from the session store, as `clearsessions` does."""
+    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()

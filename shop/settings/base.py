@@ -129,12 +129,13 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=14 * 24 * 3600)
 # Rate-limit counters must be shared by every web process, so the cache is
 # Redis when it is there and the database otherwise; never local memory.
 REDIS_URL = env("REDIS_URL", default="")
+CACHE_KEY_PREFIX = env("CACHE_KEY_PREFIX", default="shop")
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="shop"),
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
         }
     }
 else:
@@ -195,7 +196,31 @@ CELERY_BEAT_SCHEDULE = {
         "task": "orders.invoicing.tasks.invoicing_sweep",
         "schedule": timedelta(minutes=10),
     },
+    # Clean-ups: rows nothing reads any more, at a quiet hour.
+    "sessions-clear-expired": {
+        "task": "shop.tasks.sessions_clear_expired",
+        "schedule": crontab(minute=15, hour=3),
+    },
+    "jwt-tokens-flush-expired": {
+        "task": "accounts.tasks.jwt_tokens_flush_expired",
+        "schedule": crontab(minute=25, hour=3),
+    },
+    "stripe-events-prune": {
+        "task": "orders.payments.tasks.stripe_events_prune",
+        "schedule": crontab(minute=35, hour=3),
+    },
 }
+# One beat runs the schedule at a time: RedBeat keeps it in Redis under a
+# lock that the running beat renews every loop. A second beat waits for the
+# lock and takes over within CELERY_REDBEAT_LOCK_TIMEOUT seconds of the
+# first one dying (docs/operations.md).
+if REDIS_URL:
+    CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+    CELERY_REDBEAT_REDIS_URL = env("CELERY_REDBEAT_REDIS_URL", default=REDIS_URL)
+    CELERY_REDBEAT_KEY_PREFIX = f"{CACHE_KEY_PREFIX}:redbeat"
+    CELERY_REDBEAT_LOCK_TIMEOUT = env.int("CELERY_REDBEAT_LOCK_TIMEOUT", default=30)
+    # The lock is renewed once a loop, so a loop must be shorter than the lock.
+    CELERY_BEAT_MAX_LOOP_INTERVAL = env.int("CELERY_BEAT_MAX_LOOP_INTERVAL", default=5)
 
 # EMAIL
 EMAIL_BACKEND = env(
@@ -224,13 +249,23 @@ AWS_S3_ENDPOINT_URL = env("AWS_S3_ENDPOINT_URL", default=None)
 AWS_S3_REGION_NAME = env("AWS_S3_REGION_NAME", default="ap-south-1")
 AWS_ACCESS_KEY_ID = env("AWS_ACCESS_KEY_ID", default=None)
 AWS_SECRET_ACCESS_KEY = env("AWS_SECRET_ACCESS_KEY", default=None)
-AWS_S3_CUSTOM_DOMAIN = env("AWS_S3_CUSTOM_DOMAIN", default=None)
-# Media is private by default: links are signed and expire.
+# A storage without options of its own keeps objects private: links are
+# signed and expire, on the S3 endpoint.
 AWS_DEFAULT_ACL = None
 AWS_QUERYSTRING_AUTH = True
 AWS_S3_FILE_OVERWRITE = False
 if AWS_STORAGE_BUCKET_NAME:
-    _media_storage = {"BACKEND": "storages.backends.s3.S3Storage"}
+    # Catalogue pictures are public: stable unsigned links that a CDN and the
+    # page cache can keep, on AWS_S3_CUSTOM_DOMAIN (a CDN, or the proxy's
+    # /media/) when it is set. The bucket lets anyone read the catalogue's
+    # prefixes only (`media_bucket_create`); the rest of it stays private.
+    _media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "querystring_auth": False,
+            "custom_domain": env("AWS_S3_CUSTOM_DOMAIN", default=None),
+        },
+    }
 else:
     _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
@@ -283,6 +318,10 @@ SHOP_OFFLINE_PAYMENTS = env.bool("SHOP_OFFLINE_PAYMENTS", default=not STRIPE_SEC
 # How long a PaymentIntent may sit unanswered before the beat task asks Stripe.
 SHOP_PAYMENT_RECONCILE_AFTER_MINUTES = env.int(
     "SHOP_PAYMENT_RECONCILE_AFTER_MINUTES", default=5
+)
+# Days a processed webhook event is kept (it dedupes Stripe's redeliveries).
+SHOP_STRIPE_EVENT_RETENTION_DAYS = env.int(
+    "SHOP_STRIPE_EVENT_RETENTION_DAYS", default=30
 )
 
 # RATE LIMITS (django-ratelimit rates: "count/period", period in s, m, h or d)
