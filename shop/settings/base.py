@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_ratelimit",
+    "corsheaders",
     "storages",
     "shop",
     "accounts",
@@ -64,6 +65,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "shop.middleware.RequestLogMiddleware",
+    # Before anything that may answer, so refusals carry CORS headers too.
+    "shop.cors.ShopCorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -328,6 +331,10 @@ SHOP_STRIPE_EVENT_RETENTION_DAYS = env.int(
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_VIEW = "shop.errors.ratelimited"
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
+# Every limit keyed on the client's address asks shop/client_ip.py, which
+# believes X-Forwarded-For only from these proxies (addresses or networks).
+RATELIMIT_IP_META_KEY = "shop.client_ip.client_ip"
+SHOP_TRUSTED_PROXIES = env.list("SHOP_TRUSTED_PROXIES", default=[])
 SHOP_RATE_LOGIN_IP = env("SHOP_RATE_LOGIN_IP", default="20/m")
 SHOP_RATE_LOGIN_ACCOUNT = env("SHOP_RATE_LOGIN_ACCOUNT", default="5/m")
 SHOP_RATE_SIGNUP = env("SHOP_RATE_SIGNUP", default="10/h")
@@ -380,6 +387,25 @@ SPECTACULAR_SETTINGS = {
         "PaymentStatusEnum": "orders.models.Payment.Status",
     },
 }
+
+# CORS (shop/cors.py): SPA origins allowed to call the API, such as
+# https://app.example.com. Cookie mode's refresh and logout also need the
+# origin in DJANGO_CSRF_TRUSTED_ORIGINS, for the CSRF check.
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_CREDENTIALS = False
+SHOP_CORS_CREDENTIALS_URLS_REGEX = r"^/api/v1/auth/(token|token/refresh|logout)/$"
+CORS_ALLOW_HEADERS = (
+    "accept",
+    "authorization",
+    "content-type",
+    "idempotency-key",
+    "if-none-match",
+    "x-csrftoken",
+    "x-request-id",
+)
+CORS_EXPOSE_HEADERS = ("etag", "retry-after", "x-request-id", "location")
+CORS_PREFLIGHT_MAX_AGE = 3600
 
 # SECURITY
 SECURE_CONTENT_TYPE_NOSNIFF = True
