@@ -1,9 +1,13 @@
-"""One log line per request, tied together by a request id."""
+"""One log line per request, tied together by a request id; the slash rule."""
 
 import logging
 import re
 import time
 import uuid
+
+from django.http.response import HttpResponseRedirectBase
+from django.middleware import common
+from django.utils.http import escape_leading_slashes
 
 from shop.logs import request_enter, request_exit
 
@@ -47,3 +51,28 @@ class RequestLogMiddleware:
                 "user_id": getattr(getattr(request, "user", None), "pk", None),
             },
         )
+
+
+class PermanentRedirectKeepingMethod(HttpResponseRedirectBase):
+    """308: like 301, but the client repeats the same method with the same body."""
+
+    status_code = 308
+
+
+class CommonMiddleware(common.CommonMiddleware):
+    """Django's, except that APPEND_SLASH never turns a POST into a GET.
+
+    Every path ends in a slash. A GET or HEAD without it is redirected with
+    301 as Django does; any other method gets 308, which keeps its method and
+    body, where a 301 would lose the body (and Django with DEBUG raises).
+    """
+
+    def process_response(self, request, response):
+        if (
+            response.status_code == 404
+            and request.method not in ("GET", "HEAD")
+            and self.should_redirect_with_slash(request)
+        ):
+            path = request.get_full_path(force_append_slash=True)
+            return PermanentRedirectKeepingMethod(escape_leading_slashes(path))
+        return super().process_response(request, response)
