@@ -216,6 +216,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.jwt_tokens_flush_expired",
         "schedule": crontab(minute=25, hour=3),
     },
+    "idempotency-records-prune": {
+        "task": "shop.tasks.idempotency_records_prune",
+        "schedule": crontab(minute=45, hour=3),
+    },
     "stripe-events-prune": {
         "task": "orders.payments.tasks.stripe_events_prune",
         "schedule": crontab(minute=35, hour=3),
@@ -311,6 +315,8 @@ SHOP_MAX_LINE_QUANTITY = env.int("SHOP_MAX_LINE_QUANTITY", default=50)
 SHOP_PAGE_SIZE = env.int("SHOP_PAGE_SIZE", default=24)
 # Orders one hourly delivery slot takes; `delivery_slots_ensure` creates slots.
 SHOP_SLOT_CAPACITY = env.int("SHOP_SLOT_CAPACITY", default=20)
+# Hours an API Idempotency-Key is remembered (shop/idempotency.py).
+SHOP_IDEMPOTENCY_KEY_HOURS = env.int("SHOP_IDEMPOTENCY_KEY_HOURS", default=24)
 # Anonymous catalogue pages served from the cache, keyed by the catalogue
 # generation (shop/pagecache.py); PostgreSQL only. SHOP_RELEASE names the
 # deployed code in the key; empty means a hash of the code and templates.
