@@ -145,3 +145,13 @@ def test_a_page_size_in_range_is_taken(api_client, schema):
 
     assert response.status_code == 200
     assert (page_size["schema"]["minimum"], page_size["schema"]["maximum"]) == (1, 100)
+
+
+@pytest.mark.django_db
+def test_request_defaults_are_stated_in_words_not_as_defaults(schema):
+    login = schema["components"]["schemas"]["LoginRequest"]
+    field = login["properties"]["refresh_in_cookie"]
+
+    assert "default" not in field
+    assert field["description"].endswith("Default: false.")
+    assert "refresh_in_cookie" not in login["required"]
