@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
+from accounts.api.fields import PinCodeField
 from accounts.validators import PIN_CODE_HELP, postal_code_clean
 from orders.models import DeliverySlot, Order, OrderLine, OrderStatusChange
 from orders.services import CANCELLABLE_BY_SHOPPER
@@ -123,7 +124,7 @@ class CartItemUpdateSerializer(_QuantityBoundsInSchema, serializers.Serializer):
 
 
 class PostalCodeQuerySerializer(serializers.Serializer):
-    postal_code = serializers.CharField(max_length=12, help_text=PIN_CODE_HELP)
+    postal_code = PinCodeField(max_length=12, help_text=PIN_CODE_HELP)
 
     def validate_postal_code(self, value):
         try:

@@ -388,7 +388,15 @@ SIMPLE_JWT = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "FreshCart API",
-    "DESCRIPTION": "The shop's public API for SPA and mobile clients.",
+    "DESCRIPTION": (
+        "The shop's public API for SPA and mobile clients. Every path ends in "
+        "`/`: a GET without it is redirected (301), any other method gets 308 "
+        "(repeat it, body and all, at `Location`). Bodies are JSON (else 415 "
+        "`unsupported_media_type`); answers are JSON, downloads PDF (an Accept "
+        "that allows neither: 406 `not_acceptable`). Rate-limited operations "
+        "answer 429 `rate_limited` with `Retry-After`. Errors share one shape, "
+        "`{code, detail, fields?}`; docs/api.md has the conventions."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
