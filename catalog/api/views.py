@@ -115,7 +115,7 @@ class ProductDetailView(_ProductBySlugMixin, generics.RetrieveAPIView):
         tags=TAGS,
         summary="A product's reviews, newest first",
         parameters=[SLUG_PARAMETER],
-        responses={200: ReviewSerializer(many=True), **error_responses(404)},
+        responses={200: ReviewSerializer(many=True), **error_responses(400, 404)},
     ),
     post=extend_schema(
         tags=TAGS,
