@@ -5,6 +5,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from shop.storage import NamedStorage
+
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
@@ -163,6 +165,9 @@ class Order(models.Model):
     # Set when stock and the slot went back, so it happens once.
     stock_released_at = models.DateTimeField(null=True, blank=True)
     payment_due_at = models.DateTimeField(db_index=True)
+    # Where the order was placed from, as the rate limits see it: unpaid
+    # orders are limited per client address too.
+    client_ip = models.GenericIPAddressField(null=True, blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -336,6 +341,14 @@ def _invoice_path(instance, filename):
     return f"invoices/{instance.issued_at:%Y}/{uuid.uuid4().hex}.pdf"
 
 
+def invoice_storage():
+    """The private storage of invoice PDFs (STORAGES["invoices"])."""
+    return INVOICE_STORAGE
+
+
+INVOICE_STORAGE = NamedStorage("invoices")
+
+
 class InvoiceSequence(models.Model):
     """The last number given per kind and year; its row lock keeps numbers gap-free."""
 
@@ -376,7 +389,7 @@ class Invoice(models.Model):
     sequence = models.PositiveIntegerField()
     amount = models.DecimalField(**MONEY)
     currency = models.CharField(max_length=3)
-    pdf = models.FileField(upload_to=_invoice_path, blank=True)
+    pdf = models.FileField(upload_to=_invoice_path, storage=invoice_storage, blank=True)
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.PENDING
     )

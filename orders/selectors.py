@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import F, Prefetch, QuerySet, Sum, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
@@ -177,6 +178,11 @@ def service_area_get(*, postal_code: str) -> ServiceArea | None:
     return ServiceArea.objects.filter(postal_code=code, is_active=True).first()
 
 
+def service_areas_active() -> list[ServiceArea]:
+    """Return the service areas the shop delivers to, by postal code."""
+    return list(ServiceArea.objects.filter(is_active=True).order_by("postal_code"))
+
+
 def delivery_slots_bookable(*, now=None) -> QuerySet[DeliverySlot]:
     """Return future, active slots with capacity left, soonest first."""
     now = now or timezone.now()
@@ -207,6 +213,31 @@ def delivery_slot_get(*, slot_id: int) -> DeliverySlot | None:
 def order_lock(*, order_id: int) -> Order:
     """Return the order row locked for the transaction."""
     return Order.objects.select_for_update(of=("self",)).get(pk=order_id)
+
+
+def client_orders_lock(*, client_ip: str) -> None:
+    """Serialise placements from one client address until the transaction ends,
+    so its count of unpaid orders cannot be raced (PostgreSQL; SQLite
+    serialises every write anyway)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtext(%s))", [f"order-client:{client_ip}"]
+        )
+
+
+def unpaid_order_count(*, now, user=None, client_ip: str | None = None) -> int:
+    """Return how many orders of the user (or placed from the client address)
+    await payment and still hold their stock."""
+    unpaid = Order.objects.filter(
+        status=OrderStatus.PENDING_PAYMENT, payment_due_at__gt=now
+    )
+    if user is not None:
+        unpaid = unpaid.filter(user=user)
+    if client_ip is not None:
+        unpaid = unpaid.filter(client_ip=client_ip)
+    return unpaid.count()
 
 
 def order_list_for_user(*, user) -> QuerySet[Order]:

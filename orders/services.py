@@ -11,11 +11,19 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from catalog.models import ProductVariant
-from orders.errors import IllegalTransition, OutOfStock, SlotFull
+from orders.errors import (
+    DeliveryStepForStaff,
+    EmailNotVerified,
+    IllegalTransition,
+    OrderShareExceeded,
+    OutOfStock,
+    SlotFull,
+    TooManyUnpaidOrders,
+)
 from orders.models import (
     TRANSITIONS,
     Cart,
@@ -28,18 +36,19 @@ from orders.models import (
 )
 from orders.selectors import (
     cart_lock,
+    client_orders_lock,
     delivery_fee_for,
+    delivery_slots_bookable,
     line_is_sellable,
     order_lock,
     service_area_get,
+    unpaid_order_count,
     variant_get_for_cart,
     variants_lock,
 )
 from shop.errors import Conflict, DomainError, NotFound
 from shop.money import quantize
 
-# Hours (local time) at which an hourly delivery slot starts: 07:00 to 22:00.
-DELIVERY_HOURS = range(7, 23)
 # How many days ahead `delivery_slots_ensure` keeps slots open.
 DELIVERY_DAYS_AHEAD = 3
 # Crockford's base32: no I, L, O or U, so a number read over the phone is clear.
@@ -55,6 +64,9 @@ STATUS_EMAILS = frozenset(
     }
 )
 CANCELLABLE_BY_SHOPPER = frozenset({OrderStatus.PENDING_PAYMENT, OrderStatus.PAID})
+# Steps the shop's staff take: an order can hold several sellers' lines, and
+# delivering it opens reviews of every one of them.
+DELIVERY_STEPS = frozenset({OrderStatus.OUT_FOR_DELIVERY, OrderStatus.DELIVERED})
 
 
 def _variant_name(variant: ProductVariant) -> str:
@@ -279,6 +291,13 @@ def delivery_slot_release(*, slot_id: int) -> bool:
     )
 
 
+def delivery_hours() -> range:
+    """Return the local hours at which an hourly delivery slot starts."""
+    return range(
+        settings.SHOP_DELIVERY_FIRST_HOUR, settings.SHOP_DELIVERY_LAST_HOUR + 1
+    )
+
+
 def delivery_slots_ensure(
     *, days: int = DELIVERY_DAYS_AHEAD, capacity: int | None = None, now=None
 ) -> int:
@@ -290,7 +309,7 @@ def delivery_slots_ensure(
     windows = []
     for offset in range(days):
         day = today + timedelta(days=offset)
-        for hour in DELIVERY_HOURS:
+        for hour in delivery_hours():
             starts_at = datetime(day.year, day.month, day.day, hour, tzinfo=zone)
             if starts_at > now:
                 windows.append((starts_at, starts_at + timedelta(hours=1)))
@@ -307,6 +326,14 @@ def delivery_slots_ensure(
     # A second beat run at the same moment loses quietly to the unique window.
     DeliverySlot.objects.bulk_create(new, ignore_conflicts=True)
     return len(new)
+
+
+def delivery_slots_offer() -> QuerySet[DeliverySlot]:
+    """Return the bookable slots, soonest first, after opening the coming days'
+    slots when SHOP_DELIVERY_SLOTS_ON_DEMAND says no beat does it."""
+    if settings.SHOP_DELIVERY_SLOTS_ON_DEMAND:
+        delivery_slots_ensure()
+    return delivery_slots_bookable()
 
 
 # ORDERS
@@ -342,12 +369,64 @@ def _shortage(variant: ProductVariant, requested: int) -> dict:
     }
 
 
+def _share_allowed(stock: int) -> int:
+    # One order may take this much of what is left: a share of it, but never
+    # fewer than the minimum (so the last few units can be bought).
+    share = stock * settings.SHOP_ORDER_SHARE_PERCENT // 100
+    return max(share, settings.SHOP_ORDER_SHARE_MIN_UNITS)
+
+
+def _share_excess(variant: ProductVariant, requested: int) -> dict:
+    return {
+        "variant": variant.pk,
+        "sku": variant.sku,
+        "name": _variant_name(variant),
+        "requested": requested,
+        "allowed": _share_allowed(variant.stock),
+    }
+
+
+def _unpaid_orders_check(*, user, client_ip: str | None, now) -> None:
+    """Raise TooManyUnpaidOrders when the shopper, or their client address,
+    already keeps the most orders that may hold stock unpaid."""
+    minutes = settings.SHOP_PAYMENT_TIMEOUT_MINUTES
+    unpaid = unpaid_order_count(now=now, user=user)
+    if unpaid >= settings.SHOP_MAX_UNPAID_ORDERS:
+        raise TooManyUnpaidOrders(
+            f"You already have {unpaid} order{'s' if unpaid != 1 else ''} waiting "
+            "for payment. Pay for one or "
+            "cancel it (under My orders) before placing another; an unpaid order "
+            f"is cancelled after {minutes} minutes."
+        )
+    if not client_ip:
+        return
+    client_orders_lock(client_ip=client_ip)
+    if (
+        unpaid_order_count(now=now, client_ip=client_ip)
+        >= settings.SHOP_MAX_UNPAID_ORDERS_PER_CLIENT
+    ):
+        raise TooManyUnpaidOrders(
+            "Too many orders from your network are waiting for payment. Please "
+            f"pay for one, or try again in {minutes} minutes."
+        )
+
+
 @transaction.atomic
-def order_place(*, user, address, slot, idempotency_key: str | None = None) -> Order:
+def order_place(
+    *,
+    user,
+    address,
+    slot,
+    idempotency_key: str | None = None,
+    client_ip: str | None = None,
+) -> Order:
     """Turn the user's cart into an order, taking stock and a slot, or raise.
 
     Raises OutOfStock (nothing taken) when any line asks for more than is
-    left, SlotFull when the slot has no capacity, DomainError for an empty
+    left, OrderShareExceeded when a line asks for more than one order may
+    take of it, SlotFull when the slot has no capacity, TooManyUnpaidOrders
+    when the shopper (or `client_ip`) keeps the most unpaid orders,
+    EmailNotVerified for an unconfirmed email, DomainError for an empty
     cart, an unserviceable address or a closed slot, NotFound for someone
     else's address. A repeated `idempotency_key` returns the first order;
     `order.placed_now` tells whether this call made it.
@@ -362,6 +441,11 @@ def order_place(*, user, address, slot, idempotency_key: str | None = None) -> O
         if existing is not None:
             existing.placed_now = False
             return existing
+    if not user.email_verified:
+        raise EmailNotVerified(
+            "Please confirm your email address before ordering: follow the link "
+            "we emailed you, or ask for a new one on your account page."
+        )
     lines = []
     if cart is not None:
         lines = list(CartLine.objects.filter(cart=cart).order_by("variant_id"))
@@ -382,6 +466,8 @@ def order_place(*, user, address, slot, idempotency_key: str | None = None) -> O
             "That delivery slot is no longer offered; please choose another.",
             code="slot_unavailable",
         )
+    now = timezone.now()
+    _unpaid_orders_check(user=user, client_ip=client_ip, now=now)
 
     wanted = {line.variant_id: line.quantity for line in lines}
     variants = variants_lock(variant_ids=wanted)
@@ -393,6 +479,13 @@ def order_place(*, user, address, slot, idempotency_key: str | None = None) -> O
     ]
     if shortages:
         raise OutOfStock(shortages)
+    over_share = [
+        _share_excess(variant, wanted[variant.pk])
+        for variant in variants
+        if wanted[variant.pk] > _share_allowed(variant.stock)
+    ]
+    if over_share:
+        raise OrderShareExceeded(over_share)
     for variant in variants:
         taken = ProductVariant.objects.filter(
             pk=variant.pk, stock__gte=wanted[variant.pk]
@@ -406,7 +499,6 @@ def order_place(*, user, address, slot, idempotency_key: str | None = None) -> O
 
     subtotal = quantize(sum((v.price * wanted[v.pk] for v in variants), 0))
     fee = delivery_fee_for(subtotal=subtotal)
-    now = timezone.now()
     order = _order_create(
         user=user,
         email=user.email,
@@ -419,6 +511,7 @@ def order_place(*, user, address, slot, idempotency_key: str | None = None) -> O
         total=quantize(subtotal + fee),
         currency=settings.SHOP_CURRENCY,
         idempotency_key=idempotency_key or None,
+        client_ip=client_ip or None,
         payment_due_at=now + timedelta(minutes=settings.SHOP_PAYMENT_TIMEOUT_MINUTES),
     )
     OrderLine.objects.bulk_create(
@@ -496,6 +589,11 @@ def order_status_change(
         )
         raise IllegalTransition(
             f"Order {locked.number} cannot go from {from_label} to {to_label}."
+        )
+    if to_status in DELIVERY_STEPS and getattr(by, "is_seller", False):
+        raise DeliveryStepForStaff(
+            f"Order {locked.number}: {OrderStatus(to_status).label.lower()} is a "
+            "delivery step, which the shop's staff take, not sellers."
         )
     now = timezone.now()
     locked.status = to_status

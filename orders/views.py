@@ -38,7 +38,7 @@ from orders.payments.selectors import payment_latest_for_order
 from orders.payments.services import payment_status_refresh
 from orders.selectors import SESSION_CART_KEY, SESSION_POSTAL_CODE_KEY
 from shop.errors import DomainError
-from shop.ratelimit import check_rate
+from shop.ratelimit import check_rate, client_ip
 from shop.templatetags.shop_tags import money
 
 ORDERS_PER_PAGE = 20
@@ -196,7 +196,12 @@ def _cart_page(request, *, postal_form=None, status=200):
     return render(
         request,
         "orders/cart.html",
-        {"summary": summary, "notes": notes, "postal_form": postal_form},
+        {
+            "summary": summary,
+            "notes": notes,
+            "postal_form": postal_form,
+            "served_areas": selectors.service_areas_active(),
+        },
         status=status,
     )
 
@@ -221,11 +226,55 @@ def delivery_area_set(request):
                 f"We deliver to {area.postal_code} in {area.promise_minutes} minutes.",
             )
             return redirect(_safe_next(request, reverse("orders:cart")))
-        form.add_error("postal_code", f"Sorry, we do not deliver to {postal_code} yet.")
+        form.add_error(
+            "postal_code",
+            f"Sorry, we do not deliver to {postal_code} yet. "
+            "Try one of the PIN codes below.",
+        )
     return _cart_page(request, postal_form=form, status=400)
 
 
 # CHECKOUT
+
+
+def _postal_codes_named(areas) -> str:
+    return ", ".join(
+        f"{area.postal_code} ({area.name})" if area.name else area.postal_code
+        for area in areas
+    )
+
+
+def _checkout_blockers(*, addresses, slots, served_areas) -> list[str]:
+    """Return why the order cannot be placed as the page stands; empty when it can."""
+    blockers = []
+    if not any(address.area for address in addresses):
+        named = _postal_codes_named(served_areas)
+        if not served_areas:
+            blockers.append("We are not delivering anywhere at the moment.")
+        elif addresses:
+            blockers.append(
+                "None of your addresses is in an area we deliver to. Add one "
+                f"in one of these PIN codes: {named}."
+            )
+        else:
+            blockers.append(
+                f"Add a delivery address in one of these PIN codes: {named}."
+            )
+    if not slots:
+        blockers.append(
+            "No delivery slot is open right now. Please try again a little later."
+        )
+    return blockers
+
+
+def _chosen_address(request, *, addresses) -> str:
+    """Return the pk of the address to preselect: the one asked for when it is
+    served, else the first served one (a disabled radio cannot be sent)."""
+    asked = request.POST.get("address") or request.GET.get("address") or ""
+    serviceable = [str(address.pk) for address in addresses if address.area]
+    if asked in serviceable:
+        return asked
+    return serviceable[0] if serviceable else ""
 
 
 def _checkout_page(request, *, form=None, address_form=None, problem=None, status=200):
@@ -248,12 +297,8 @@ def _checkout_page(request, *, form=None, address_form=None, problem=None, statu
     )
     for address in addresses:
         address.area = areas.get(address.postal_code)
-    slots = list(selectors.delivery_slots_bookable()[:SLOTS_SHOWN])
-
-    chosen_address = request.POST.get("address") or request.GET.get("address")
-    if not chosen_address:
-        serviceable = [a for a in addresses if a.area is not None]
-        chosen_address = serviceable[0].pk if serviceable else ""
+    slots = list(services.delivery_slots_offer()[:SLOTS_SHOWN])
+    served_areas = selectors.service_areas_active()
     chosen_slot = request.POST.get("slot") or (slots[0].pk if slots else "")
     return render(
         request,
@@ -263,7 +308,11 @@ def _checkout_page(request, *, form=None, address_form=None, problem=None, statu
             "notes": notes,
             "addresses": addresses,
             "slots": slots,
-            "chosen_address": str(chosen_address),
+            "served_areas": served_areas,
+            "blockers": _checkout_blockers(
+                addresses=addresses, slots=slots, served_areas=served_areas
+            ),
+            "chosen_address": _chosen_address(request, addresses=addresses),
             "chosen_slot": str(chosen_slot),
             # A fresh one-time token per rendering: a double click sends the
             # same token twice, and `order_place` gives one order for it.
@@ -299,6 +348,7 @@ def checkout(request):
             address=address,
             slot=slot,
             idempotency_key=f"web:{form.cleaned_data['token']}",
+            client_ip=client_ip(request),
         )
     except DomainError as exc:
         return _checkout_page(request, problem=exc, status=exc.status_code)

@@ -1,4 +1,5 @@
-"""One log line per request, tied together by a request id; the slash rule."""
+"""One log line per request, tied together by a request id; the slash rule;
+API refusals as JSON."""
 
 import logging
 import re
@@ -9,6 +10,7 @@ from django.http.response import HttpResponseRedirectBase
 from django.middleware import common
 from django.utils.http import escape_leading_slashes
 
+from shop.errors import api_refusal
 from shop.logs import request_enter, request_exit
 
 logger = logging.getLogger("shop.request")
@@ -76,3 +78,27 @@ class CommonMiddleware(common.CommonMiddleware):
             path = request.get_full_path(force_append_slash=True)
             return PermanentRedirectKeepingMethod(escape_leading_slashes(path))
         return super().process_response(request, response)
+
+
+class ApiRefusalMiddleware:
+    """Answer Django's own 4xx refusals under /api/ in the API's error shape.
+
+    DRF views already do; this covers what never reaches one: an unknown path
+    while DEBUG is on (Django's HTML debug page otherwise), a method a plain
+    view refuses, a request Django rejects. Last in MIDDLEWARE, so the usual
+    headers are added to the JSON and a missing slash still redirects.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.get("Content-Type", "").startswith("application/json"):
+            return response
+        shaped = api_refusal(request, status=response.status_code)
+        if shaped is None:
+            return response
+        if response.has_header("Allow"):
+            shaped["Allow"] = response["Allow"]
+        return shaped

@@ -40,7 +40,7 @@ from shop.idempotency import (
     idempotent_response,
     request_fingerprint,
 )
-from shop.ratelimit import check_rate
+from shop.ratelimit import check_rate, client_ip
 
 TAG_CART = ["cart"]
 TAG_DELIVERY = ["delivery"]
@@ -52,7 +52,9 @@ CART_RESPONSE_ERRORS = error_responses(400, 401, 404)
 OUT_OF_STOCK = OpenApiResponse(
     OutOfStockErrorSerializer,
     description="`out_of_stock` (with `items`: what ran out and how many are "
-    "left; nothing was taken), `slot_full`, `unavailable` or another conflict.",
+    "left; nothing was taken), `order_share_exceeded` (with `items`: the most "
+    "one order may take of each), `too_many_unpaid_orders`, `slot_full`, "
+    "`unavailable` or another conflict.",
 )
 
 
@@ -254,7 +256,7 @@ class SlotListView(APIView):
                 f"Sorry, we do not deliver to {postal_code} yet.",
                 code="not_serviceable",
             )
-        slots = list(selectors.delivery_slots_bookable()[:SLOTS_LISTED])
+        slots = list(services.delivery_slots_offer()[:SLOTS_LISTED])
         return Response(
             SlotListSerializer({"postal_code": postal_code, "slots": slots}).data
         )
@@ -297,7 +299,7 @@ class OrderListView(generics.ListAPIView):
                 description="The order an earlier request with this "
                 "Idempotency-Key placed.",
             ),
-            **error_responses(400, 401, 404, 429),
+            **error_responses(400, 401, 403, 404, 429),
             409: OUT_OF_STOCK,
             422: IDEMPOTENCY_REUSED,
         },
@@ -327,7 +329,11 @@ class OrderListView(generics.ListAPIView):
         )
         slot = selectors.delivery_slot_get(slot_id=serializer.validated_data["slot"])
         placed = services.order_place(
-            user=request.user, address=address, slot=slot, idempotency_key=key
+            user=request.user,
+            address=address,
+            slot=slot,
+            idempotency_key=key,
+            client_ip=client_ip(request),
         )
         order = _order_of_user(request, placed.number)
         return Response(
