@@ -7,7 +7,9 @@ URL is "not found" to them. The seller is stamped on save. Every write goes
 through `catalog.services`.
 """
 
+from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Count, OuterRef, Subquery, Sum
 from django.utils.html import format_html
 
@@ -70,10 +72,21 @@ class CategoryAdmin(admin.ModelAdmin):
             services.category_delete(category=category)
 
 
+# The admin's text boxes are 610 px wide; in a table row they push the
+# product form past a laptop's screen.
+INLINE_TEXT_INPUTS = {
+    models.CharField: {"widget": forms.TextInput(attrs={"size": 14})},
+    models.DecimalField: {
+        "widget": forms.NumberInput(attrs={"class": "vIntegerField"})
+    },
+}
+
+
 class ProductVariantInline(admin.TabularInline):
     model = ProductVariant
     extra = 1
     fields = ["sku", "label", "price", "mrp", "stock", "position", "is_active"]
+    formfield_overrides = INLINE_TEXT_INPUTS
 
 
 class ProductImageInline(admin.TabularInline):
@@ -82,6 +95,7 @@ class ProductImageInline(admin.TabularInline):
     extra = 1
     fields = ["preview", "image", "alt_text", "position"]
     readonly_fields = ["preview"]
+    formfield_overrides = INLINE_TEXT_INPUTS
 
     @admin.display(description="Thumbnail")
     def preview(self, image):

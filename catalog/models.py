@@ -1,7 +1,11 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+
+from catalog.packs import unit_price
 
 
 def name_initials(name: str) -> str:
@@ -154,6 +158,11 @@ class ProductVariant(models.Model):
     @property
     def in_stock(self) -> bool:
         return self.stock > 0
+
+    @property
+    def price_per_unit(self) -> tuple[Decimal, str] | None:
+        """Price per kg or per litre, to compare pack sizes; None for counts."""
+        return unit_price(price=self.price, label=self.label)
 
     @property
     def discount_percent(self) -> int:

@@ -8,7 +8,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
-from django.views.decorators.http import require_POST
 
 from catalog import services
 from catalog.forms import ProductFilterForm, ReviewForm
@@ -27,6 +26,7 @@ from catalog.selectors import (
     reviews_for_product,
 )
 from shop.errors import DomainError
+from shop.redirects import post_only
 
 REVIEWS_SHOWN = 10
 RATING_CHOICES = [("4", "4★ & above"), ("3", "3★ & above"), ("2", "2★ & above")]
@@ -215,7 +215,7 @@ def _product_page(request, *, slug: str, review_form: ReviewForm | None = None):
     )
 
 
-@require_POST
+@post_only
 @login_required
 def review_create(request, slug):
     product = product_get_for_page(slug=slug)

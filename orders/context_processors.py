@@ -7,6 +7,7 @@ most two (the cart's lines, the service area).
 
 from django.utils.functional import SimpleLazyObject
 
+from accounts.selectors import address_default
 from orders.selectors import (
     SESSION_CART_KEY,
     SESSION_POSTAL_CODE_KEY,
@@ -69,6 +70,19 @@ def cart_state(request) -> dict:
     state = _state_from_rows(rows)
     setattr(request, _STATE_ATTR, state)
     return state
+
+
+def delivery_area_remember_default(request, *, user) -> None:
+    """Let the header promise delivery to the user's default address, if served.
+
+    A PIN code the visitor chose before logging in stays.
+    """
+    if request.session.get(SESSION_POSTAL_CODE_KEY):
+        return
+    address = address_default(user=user)
+    area = service_area_get(postal_code=address.postal_code) if address else None
+    if area is not None:
+        request.session[SESSION_POSTAL_CODE_KEY] = area.postal_code
 
 
 def _delivery_area(request):
