@@ -8,7 +8,7 @@ RUN_PRODUCTS ?= 300
 
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint format system-packages services migrate worker beat \
+.PHONY: run test lint format system-packages emoji-font services migrate worker beat \
         test-unit test-e2e test-fuzz test-security bench clean
 
 $(INSTALLED): requirements.txt requirements-dev.txt
@@ -19,7 +19,7 @@ $(INSTALLED): requirements.txt requirements-dev.txt
 
 ## Serve the shop at http://127.0.0.1:8000 on SQLite with a demo catalogue.
 run: export DJANGO_SETTINGS_MODULE := shop.settings.local
-run: $(INSTALLED)
+run: $(INSTALLED) emoji-font
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py seed_demo --products $(RUN_PRODUCTS)
 	$(PY) manage.py demo_users
@@ -39,6 +39,11 @@ format: $(INSTALLED)
 
 system-packages:
 	scripts/ensure-system-packages.sh
+
+# The demo pictures are drawn from this font; without it they are initials.
+emoji-font:
+	scripts/ensure-system-packages.sh fonts-noto-color-emoji \
+	  || echo "fonts-noto-color-emoji could not be installed: demo pictures show initials"
 
 services:
 	scripts/ensure-services.sh
