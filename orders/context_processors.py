@@ -2,16 +2,19 @@
 
 Everything here is lazy: a page that never shows the cart runs no query, a
 visitor without a cart or postal code runs none at all, and anyone else at
-most two (the cart's lines, the service area).
+most two (the cart's lines, the service area); the home page's "Buy again"
+row adds its own for a signed-in shopper.
 """
 
 from django.utils.functional import SimpleLazyObject
 
 from accounts.selectors import address_default
+from catalog.selectors import category_tree_for, product_cards_by_ids
 from orders.selectors import (
     SESSION_CART_KEY,
     SESSION_POSTAL_CODE_KEY,
     cart_lines_quick,
+    products_bought_before,
     service_area_get,
 )
 from shop.money import quantize
@@ -93,8 +96,22 @@ def _delivery_area(request):
     return service_area_get(postal_code=postal_code)
 
 
+def _buy_again(request) -> list:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    ids = products_bought_before(user=user)
+    if not ids:
+        return []
+    return product_cards_by_ids(ids=ids, tree=category_tree_for(request))
+
+
 def cart(request):
-    """Give templates `cart_summary`, `cart_quantities` and `delivery_area`."""
+    """Give templates `cart_summary`, `cart_quantities`, `delivery_area`, `buy_again`.
+
+    `buy_again` (the signed-in shopper's past products, as cards) is read
+    only by the page that shows it: the home page.
+    """
 
     def summary():
         state = cart_state(request)
@@ -104,4 +121,5 @@ def cart(request):
         "cart_summary": SimpleLazyObject(summary),
         "cart_quantities": SimpleLazyObject(lambda: cart_state(request)["quantities"]),
         "delivery_area": SimpleLazyObject(lambda: _delivery_area(request)),
+        "buy_again": SimpleLazyObject(lambda: _buy_again(request)),
     }

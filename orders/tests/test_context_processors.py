@@ -88,3 +88,24 @@ def test_the_header_shows_the_cart_count_and_total(user_client, user, variant):
 
     assert "<span data-cart-count>2</span> items" in html
     assert "₹80" in html
+
+
+def test_home_offers_a_shopper_what_they_bought_before(
+    user_client, user, paid_order, placed_order, django_assert_num_queries
+):
+    bought = [line.variant.product.name for line in paid_order.lines.all()]
+
+    # The tree, home picks (2) and their cards (2), the user, the cart's
+    # lines, then for "Buy again" the past products and their cards (2).
+    with django_assert_num_queries(10):
+        html = user_client.get("/").content.decode()
+
+    again = html.split('id="buy-again-title"')[1].split("</section>")[0]
+    assert [name for name in bought if name in again] == bought
+    # The order awaiting payment is not bought yet.
+    assert placed_order.lines.get().variant.product.name not in again
+
+
+def test_home_has_no_buy_again_row_for_visitors_or_new_shoppers(client, user_client):
+    assert "Buy again" not in client.get("/").content.decode()
+    assert "Buy again" not in user_client.get("/").content.decode()

@@ -133,6 +133,11 @@ def test_cart_page_shows_lines_totals_and_free_delivery_gap(user_client, user):
     assert summary.total == Decimal("229.00")
     assert summary.free_delivery_left == Decimal("300.00")
     assert "₹300</strong> more for free delivery" in html
+    assert summary.free_delivery_percent == 39  # ₹199 of ₹499
+    assert 'max="100" value="39"' in html
+    # Two at ₹20.50 below MRP each.
+    assert summary.savings == Decimal("41.00")
+    assert "You saved <strong>₹41</strong> on MRP" in html
     assert cheap.product.name in html
 
 
