@@ -15,7 +15,15 @@ from django.utils.html import format_html
 
 from catalog import services
 from catalog.forms import ProductImageAdminForm
-from catalog.models import Category, Product, ProductImage, ProductVariant, Review
+from catalog.models import (
+    Category,
+    Product,
+    ProductImage,
+    ProductVariant,
+    Review,
+    SearchSynonym,
+)
+from catalog.selectors import search_synonyms_forget
 
 
 def _is_seller(request) -> bool:
@@ -339,3 +347,25 @@ class ReviewAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for review in queryset:
             services.review_delete(review=review)
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(admin.ModelAdmin):
+    """Staff teach search the shoppers' words; the next search uses them."""
+
+    list_display = ["term", "replacement", "kind", "is_active"]
+    list_editable = ["replacement", "kind", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["term", "replacement"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        search_synonyms_forget()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        search_synonyms_forget()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        search_synonyms_forget()

@@ -24,6 +24,7 @@ from catalog.selectors import (
     product_list,
     products_of_brands,
     reviews_for_product,
+    search_rewrite,
 )
 from shop.errors import DomainError
 from shop.redirects import post_only
@@ -78,7 +79,11 @@ def category(request, slug):
 def search(request):
     tree = category_tree_for(request)
     query = search_text_normalize(request.GET.get("q", ""))
-    context = {"search_query": query, "top_categories": tree.roots}
+    context = {
+        "search_query": query,
+        "corrected_query": search_rewrite(query).corrected,
+        "top_categories": tree.roots,
+    }
     if not query:
         return render(request, "catalog/search.html", context)
     return _listing(

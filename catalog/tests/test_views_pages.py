@@ -212,8 +212,10 @@ def test_search_page_finds_a_typo(client, tree, make_product):
 
     response = client.get("/search/?q=bananna")
 
-    assert "Banana Robusta" in html(response)
-    assert "Results for “bananna”" in html(response)
+    page = html(response)
+    assert "Banana Robusta" in page
+    assert "Showing results for <strong>banana</strong>" in page
+    assert "you searched for “bananna”" in page
 
 
 @pytest.mark.django_db

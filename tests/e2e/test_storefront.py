@@ -166,14 +166,17 @@ def test_correcting_a_pin_code_lands_on_the_cart(
     expect(page.get_by_label("PIN code")).to_be_visible()
 
 
-def _covered(page, locator) -> bool:
-    """Whether something else is drawn over the middle of `locator`."""
+def _covered(page, locator) -> str:
+    """What is drawn over the middle of `locator`, or "" when nothing is."""
     return locator.evaluate(
         """(element) => {
             const box = element.getBoundingClientRect();
             const top = document.elementFromPoint(
                 box.left + box.width / 2, box.top + box.height / 2);
-            return !(top && (element === top || element.contains(top)));
+            if (top && (element === top || element.contains(top))) {
+                return "";
+            }
+            return top ? `${top.tagName}.${top.className} at ${box.top}` : "nothing";
         }"""
     )
 
@@ -202,9 +205,9 @@ def test_the_phone_cart_bar_comes_with_the_first_add_and_covers_nothing(
     for card in page.get_by_role("article").all()[-2:]:
         button = card.get_by_role("button").last
         button.scroll_into_view_if_needed()
-        assert not _covered(page, button)
+        assert _covered(page, button) == ""
     _scroll_to_bottom(page)
-    assert not _covered(page, page.get_by_role("link", name="API"))
+    assert _covered(page, page.get_by_role("link", name="API")) == ""
     page.problems.assert_none()
 
 
@@ -227,8 +230,8 @@ def test_the_cart_has_a_sticky_checkout_bar_on_a_phone(
     boxes = [link.bounding_box() for link in links if link.is_visible()]
     assert any(box["y"] >= 0 and box["y"] + box["height"] <= 844 for box in boxes)
     _scroll_to_bottom(page)
-    assert not _covered(page, page.get_by_role("button", name="Check delivery"))
-    assert not _covered(page, page.get_by_role("link", name="API"))
+    assert _covered(page, page.get_by_role("button", name="Check delivery")) == ""
+    assert _covered(page, page.get_by_role("link", name="API")) == ""
     page.problems.assert_none()
 
 
