@@ -198,3 +198,31 @@ document.addEventListener("submit", (event) => {
     }
   });
 })();
+
+// A "Show password" button beside each password field, so a shopper on a
+// phone can check what they typed. Without JavaScript the field stays hidden.
+document.querySelectorAll("input[type=password]").forEach((input) => {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "password-toggle";
+  button.setAttribute("aria-pressed", "false");
+  if (input.id) {
+    button.setAttribute("aria-controls", input.id);
+  }
+  const word = document.createElement("span");
+  word.textContent = "Show";
+  const hidden = document.createElement("span");
+  hidden.className = "visually-hidden";
+  hidden.textContent = " password";
+  button.append(word, hidden);
+  button.addEventListener("click", () => {
+    const showing = input.type === "text";
+    input.type = showing ? "password" : "text";
+    word.textContent = showing ? "Show" : "Hide";
+    button.setAttribute("aria-pressed", String(!showing));
+  });
+  const wrap = document.createElement("span");
+  wrap.className = "password-field";
+  input.replaceWith(wrap);
+  wrap.append(input, button);
+});

@@ -334,3 +334,22 @@ def test_add_without_javascript_comes_back_to_the_same_card(
         page.get_by_text("Added Fresh Pear (1 kg) to your cart.")
     ).to_be_in_viewport()
     assert page.evaluate("window.scrollY") > 300
+
+
+def test_account_forms_read_cleanly_and_show_the_password(live_shop, phone_page):
+    page = phone_page
+    page.goto(live_shop("/account/register/"))
+    form = page.locator("main form")
+    expect(form).not_to_contain_text(":")
+    expect(form.get_by_role("list")).to_have_count(0)
+    expect(form).to_contain_text("At least 8 characters")
+    password = page.get_by_label("Password")
+    password.fill("lemon-grass-91")
+
+    page.get_by_role("button", name="Show password").click()
+
+    assert password.get_attribute("type") == "text"
+    expect(page.get_by_role("button", name="Hide password")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    page.problems.assert_none()
