@@ -8,7 +8,7 @@ RUN_PRODUCTS ?= 300
 
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint format system-packages emoji-font services migrate worker beat \
+.PHONY: run test lint format system-packages emoji-font node-tools services migrate worker beat \
         test-unit test-e2e test-fuzz test-security bench clean
 
 $(INSTALLED): requirements.txt requirements-dev.txt
@@ -26,7 +26,7 @@ run: $(INSTALLED) emoji-font
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 ## Lint, then the whole suite on PostgreSQL and Redis.
-test: $(INSTALLED) system-packages services lint
+test: $(INSTALLED) system-packages services node-tools lint
 	$(VENV)/bin/pytest
 
 lint: $(INSTALLED)
@@ -40,6 +40,13 @@ format: $(INSTALLED)
 system-packages:
 	scripts/ensure-system-packages.sh
 
+# axe-core for the accessibility gate (tests/e2e/test_accessibility.py), from
+# the npm registry into node_modules/ (not committed), pinned exactly.
+AXE_CORE := node_modules/axe-core/axe.min.js
+node-tools: $(AXE_CORE)
+$(AXE_CORE):
+	npm install -E --no-save --no-package-lock --no-audit --no-fund axe-core@4.11.0
+
 # The demo pictures are drawn from this font; without it they are initials.
 emoji-font:
 	scripts/ensure-system-packages.sh fonts-noto-color-emoji \
@@ -51,7 +58,7 @@ services:
 ## Each gate alone (they all run in `make test`).
 test-unit: $(INSTALLED) services
 	$(VENV)/bin/pytest -m "not e2e and not fuzz"
-test-e2e: $(INSTALLED) system-packages services
+test-e2e: $(INSTALLED) system-packages services node-tools
 	$(VENV)/bin/pytest -m e2e
 test-fuzz: $(INSTALLED) services
 	$(VENV)/bin/pytest -m fuzz
