@@ -17,11 +17,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from accounts import selectors, services
 from accounts.exceptions import AlreadyVerified, EmailTaken, TokenInvalid
@@ -43,6 +42,7 @@ from accounts.ratelimits import (
     signup_rate_check,
     verify_resend_rate_check,
 )
+from shop.redirects import post_only, safe_next
 
 
 def _posted(request: HttpRequest):
@@ -50,18 +50,9 @@ def _posted(request: HttpRequest):
     return request.POST if request.method == "POST" else None
 
 
-def _safe_next(request: HttpRequest, fallback: str) -> str:
-    """Return the `next` of the request if it stays on this site, else fallback."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
-
-
 def _login_and_merge_cart(request: HttpRequest, user) -> None:
-    """Log the user in and fold the visitor's cart into theirs, telling what changed."""
+    """Log the user in, fold the visitor's cart into theirs, and pick their PIN code."""
+    from orders.context_processors import delivery_area_remember_default
     from orders.services import cart_merge
 
     # login() gives the session a new key; the visitor cart is under the old one.
@@ -69,6 +60,7 @@ def _login_and_merge_cart(request: HttpRequest, user) -> None:
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     for note in cart_merge(session_key=visitor_session_key, user=user):
         messages.info(request, note)
+    delivery_area_remember_default(request, user=user)
 
 
 def _render(request, template, context, *, invalid=False) -> HttpResponse:
@@ -80,7 +72,7 @@ def _render(request, template, context, *, invalid=False) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
-    next_url = _safe_next(request, reverse(settings.LOGIN_REDIRECT_URL))
+    next_url = safe_next(request, reverse(settings.LOGIN_REDIRECT_URL))
     if request.user.is_authenticated and request.method == "GET":
         return redirect(next_url)
     form = LoginForm(_posted(request))
@@ -134,7 +126,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def register_view(request: HttpRequest) -> HttpResponse:
-    next_url = _safe_next(request, reverse(settings.LOGIN_REDIRECT_URL))
+    next_url = safe_next(request, reverse(settings.LOGIN_REDIRECT_URL))
     if request.user.is_authenticated and request.method == "GET":
         return redirect("accounts:profile")
     form = RegisterForm(_posted(request))
@@ -387,7 +379,7 @@ def address_list_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def address_add_view(request: HttpRequest) -> HttpResponse:
-    next_url = _safe_next(request, reverse("accounts:address_list"))
+    next_url = safe_next(request, reverse("accounts:address_list"))
     form = AddressForm(_posted(request))
     if request.method == "POST":
         if form.is_valid():
@@ -415,7 +407,7 @@ def address_add_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def address_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     address = selectors.address_for_user(user=request.user, address_id=pk)
-    next_url = _safe_next(request, reverse("accounts:address_list"))
+    next_url = safe_next(request, reverse("accounts:address_list"))
     form = AddressForm(_posted(request), instance=address)
     if request.method == "POST":
         if form.is_valid():
@@ -454,9 +446,9 @@ def address_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @csrf_protect
 @login_required
-@require_POST
+@post_only
 def address_default_view(request: HttpRequest, pk: int) -> HttpResponse:
     address = selectors.address_for_user(user=request.user, address_id=pk)
     services.address_default_set(address=address)
     messages.success(request, f"{address.label} is now your default address.")
-    return redirect(_safe_next(request, reverse("accounts:address_list")))
+    return redirect(safe_next(request, reverse("accounts:address_list")))

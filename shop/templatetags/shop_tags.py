@@ -3,19 +3,25 @@ from decimal import Decimal
 from django import template
 from django.conf import settings
 
-register = template.Library()
+from shop.money import money_format
 
-CURRENCY_SYMBOLS = {"INR": "₹", "USD": "$", "EUR": "€", "GBP": "£"}
+register = template.Library()
 
 
 @register.filter
 def money(amount, currency=None):
-    """Render an amount with its currency symbol: 1234.5 -> ₹1,234.50."""
+    """Render an amount for a shopper: 1234.5 -> ₹1,234.50, 60 -> ₹60."""
     if amount is None or amount == "":
         return ""
-    currency = (currency or settings.SHOP_CURRENCY).upper()
-    symbol = CURRENCY_SYMBOLS.get(currency, currency + " ")
-    return f"{symbol}{Decimal(amount):,.2f}"
+    return money_format(amount, currency or settings.SHOP_CURRENCY)
+
+
+@register.filter
+def money_exact(amount, currency=None):
+    """Render an amount with both decimal places, as invoices print it: ₹60.00."""
+    if amount is None or amount == "":
+        return ""
+    return money_format(amount, currency or settings.SHOP_CURRENCY, exact=True)
 
 
 @register.filter
