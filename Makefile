@@ -10,8 +10,9 @@ PORT ?= 8000
 
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint format system-packages services migrate worker beat \
-        clients test-unit test-e2e test-fuzz test-security bench clean
+.PHONY: run test lint format system-packages emoji-font node-tools services \
+        migrate worker beat clients test-unit test-e2e test-fuzz test-security \
+        bench clean
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,7 +23,7 @@ $(INSTALLED): requirements.txt requirements-dev.txt
 ## Serve the shop at http://127.0.0.1:$(PORT) on SQLite with a demo catalogue.
 run: export DJANGO_SETTINGS_MODULE := shop.settings.local
 run: export SITE_URL := http://127.0.0.1:$(PORT)
-run: $(INSTALLED)
+run: $(INSTALLED) emoji-font
 	mkdir -p var
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py seed_demo --products $(RUN_PRODUCTS)
@@ -31,7 +32,7 @@ run: $(INSTALLED)
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## Lint, then the whole suite on PostgreSQL and Redis.
-test: $(INSTALLED) system-packages services lint clients
+test: $(INSTALLED) system-packages services node-tools lint clients
 	$(VENV)/bin/pytest
 
 lint: $(INSTALLED)
@@ -64,13 +65,25 @@ clients: $(INSTALLED)
 	  --output $(CLIENTS)/schema.d.ts
 	clients/typescript/node_modules/.bin/tsc -p clients/typescript
 
+# axe-core for the accessibility gate (tests/e2e/test_accessibility.py), from
+# the npm registry into node_modules/ (not committed), pinned exactly.
+AXE_CORE := node_modules/axe-core/axe.min.js
+node-tools: $(AXE_CORE)
+$(AXE_CORE):
+	npm install -E --no-save --no-package-lock --no-audit --no-fund axe-core@4.11.0
+
+# The demo pictures are drawn from this font; without it they are initials.
+emoji-font:
+	scripts/ensure-system-packages.sh fonts-noto-color-emoji \
+	  || echo "fonts-noto-color-emoji could not be installed: demo pictures show initials"
+
 services:
 	scripts/ensure-services.sh
 
 ## Each gate alone (they all run in `make test`).
 test-unit: $(INSTALLED) services
 	$(VENV)/bin/pytest -m "not e2e and not fuzz"
-test-e2e: $(INSTALLED) system-packages services
+test-e2e: $(INSTALLED) system-packages services node-tools
 	$(VENV)/bin/pytest -m e2e
 test-fuzz: $(INSTALLED) services
 	$(VENV)/bin/pytest -m fuzz

@@ -53,12 +53,36 @@ def _password_field(label: str, autocomplete: str, **kwargs) -> forms.CharField:
     )
 
 
-class LoginForm(forms.Form):
+def password_hint() -> str:
+    """Return the password rules as one hint under the field, not Django's list."""
+    min_length = next(
+        (
+            validator.min_length
+            for validator in password_validation.get_default_password_validators()
+            if hasattr(validator, "min_length")
+        ),
+        1,
+    )
+    return (
+        f"At least {min_length} characters; not only numbers, not a common "
+        "password, and not like your name or email."
+    )
+
+
+class LabelledForm:
+    """A shopper's form: labels without Django's colon ("Email", not "Email:")."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class LoginForm(LabelledForm, forms.Form):
     email = _email_field()
     password = _password_field("Password", "current-password")
 
 
-class RegisterForm(forms.Form):
+class RegisterForm(LabelledForm, forms.Form):
     email = _email_field()
     name = forms.CharField(
         label="Your name",
@@ -68,8 +92,11 @@ class RegisterForm(forms.Form):
     password = _password_field(
         "Password",
         "new-password",
-        help_text=password_validation.password_validators_help_text_html(),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].help_text = password_hint()
 
     def clean_email(self):
         email = email_canonical(self.cleaned_data["email"])
@@ -91,7 +118,7 @@ class RegisterForm(forms.Form):
         return cleaned
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(LabelledForm, forms.Form):
     """Name, phone and email; changing the email asks for the password."""
 
     name = forms.CharField(
@@ -151,19 +178,27 @@ class ProfileForm(forms.Form):
         return cleaned
 
 
-class PasswordChangePageForm(PasswordChangeForm):
+class PasswordChangePageForm(LabelledForm, PasswordChangeForm):
     """Old password and the new one twice; the view calls password_change."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].help_text = password_hint()
 
-class PasswordResetRequestForm(forms.Form):
+
+class PasswordResetRequestForm(LabelledForm, forms.Form):
     email = _email_field()
 
 
-class PasswordResetSetForm(SetPasswordForm):
+class PasswordResetSetForm(LabelledForm, SetPasswordForm):
     """The new password twice, checked by the validators against the user."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].help_text = password_hint()
 
-class AddressForm(forms.ModelForm):
+
+class AddressForm(LabelledForm, forms.ModelForm):
     make_default = forms.BooleanField(
         label="Make this my default address", required=False
     )

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from accounts import selectors, services
 from accounts.errors import AlreadyVerified, EmailTaken, TokenInvalid
@@ -43,7 +43,7 @@ from accounts.ratelimits import (
     signup_rate_check,
     verify_resend_rate_check,
 )
-from shop.http import safe_next
+from shop.redirects import post_only, safe_next
 
 
 def _posted(request: HttpRequest):
@@ -52,7 +52,7 @@ def _posted(request: HttpRequest):
 
 
 def _login_and_merge_cart(request: HttpRequest, user) -> None:
-    """Log the user in and fold the visitor's cart into theirs, telling what changed."""
+    """Log the user in, fold the visitor's cart into theirs, and pick their PIN code."""
     # login() gives the session a new key; the visitor cart is under the old one.
     visitor_session_key = request.session.session_key
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -445,7 +445,7 @@ def address_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @csrf_protect
 @login_required
-@require_POST
+@post_only
 def address_default_view(request: HttpRequest, pk: int) -> HttpResponse:
     address = selectors.address_of_user(user=request.user, address_id=pk)
     services.address_default_set(address=address)

@@ -7,14 +7,24 @@ URL is "not found" to them. The seller is stamped on save. Every write goes
 through `catalog.services`.
 """
 
+from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Count, OuterRef, Subquery, Sum
 from django.utils.html import format_html
 
 from accounts.models import SELLERS_GROUP, User
 from catalog import services
 from catalog.forms import CategoryAdminForm, ProductImageAdminForm
-from catalog.models import Category, Product, ProductImage, ProductVariant, Review
+from catalog.models import (
+    Category,
+    Product,
+    ProductImage,
+    ProductVariant,
+    Review,
+    SearchSynonym,
+)
+from catalog.selectors import search_synonyms_forget
 from shop.access import user_is_seller
 from shop.admin_lookups import DeclaredLookupsOnlyMixin
 
@@ -70,10 +80,21 @@ class CategoryAdmin(DeclaredLookupsOnlyMixin, admin.ModelAdmin):
             services.category_delete(category=category)
 
 
+# The admin's text boxes are 610 px wide; in a table row they push the
+# product form past a laptop's screen.
+INLINE_TEXT_INPUTS = {
+    models.CharField: {"widget": forms.TextInput(attrs={"size": 14})},
+    models.DecimalField: {
+        "widget": forms.NumberInput(attrs={"class": "vIntegerField"})
+    },
+}
+
+
 class ProductVariantInline(admin.TabularInline):
     model = ProductVariant
     extra = 1
     fields = ["sku", "label", "price", "mrp", "stock", "position", "is_active"]
+    formfield_overrides = INLINE_TEXT_INPUTS
 
 
 class ProductImageInline(admin.TabularInline):
@@ -82,6 +103,7 @@ class ProductImageInline(admin.TabularInline):
     extra = 1
     fields = ["preview", "image", "alt_text", "position"]
     readonly_fields = ["preview"]
+    formfield_overrides = INLINE_TEXT_INPUTS
 
     @admin.display(description="Thumbnail")
     def preview(self, image):
@@ -349,3 +371,25 @@ class ReviewAdmin(DeclaredLookupsOnlyMixin, admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for review in queryset:
             services.review_delete(review=review)
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(admin.ModelAdmin):
+    """Staff teach search the shoppers' words; the next search uses them."""
+
+    list_display = ["term", "replacement", "kind", "is_active"]
+    list_editable = ["replacement", "kind", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["term", "replacement"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        search_synonyms_forget()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        search_synonyms_forget()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        search_synonyms_forget()

@@ -4,8 +4,9 @@ Eight top categories with 42 subcategories; each subcategory names its
 brands, pack sizes (with a price factor) and items (with the price of the
 first pack). Products are brand x item (x a variety once those run out), so
 the same index always gives the same product, which makes seeding repeatable
-and lets a second run top up. Pictures are drawn here with Pillow: a tile in
-the category's colour with the item's initials and name, no external assets.
+and lets a second run top up. Pictures are drawn here with Pillow from
+Debian's colour emoji font: the item on a pack (loose, bottle or pouch) in
+the category's colour; without the font, a tile with the item's initials.
 """
 
 import colorsys
@@ -14,6 +15,7 @@ import textwrap
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from io import BytesIO
+from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -814,6 +816,20 @@ def _product_name(sub: Subcategory, item: str, brand: str, round_no: int) -> str
     return f"{brand} {item} No. {round_no - len(VARIETIES) + 1}"
 
 
+def product_name_free(product: DemoProduct, *, taken: set[str]) -> str:
+    """Return the product's name, or a variety of it no product has yet."""
+    if product.name not in taken:
+        return product.name
+    for variety in VARIETIES:
+        name = f"{product.brand} {variety} {product.item}"
+        if name not in taken:
+            return name
+    n = 2
+    while f"{product.name} No. {n}" in taken:
+        n += 1
+    return f"{product.name} No. {n}"
+
+
 def _rupees(value: float) -> Decimal:
     return Decimal(str(max(1, round(value)))).quantize(
         Decimal("1"), rounding=ROUND_HALF_UP
@@ -856,13 +872,145 @@ def product_description(product: DemoProduct) -> str:
 
 # PICTURES
 
+# Debian's fonts-noto-color-emoji (scripts/ensure-system-packages.sh). A
+# colour bitmap font: drawn at its one size and scaled.
+EMOJI_FONT = "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf"
+EMOJI_FONT_SIZE = 109
+
+# What a picture shows, by the first word found in the item's name: the more
+# specific words first ("peanut butter" before "butter").
+ITEM_EMOJI = (
+    ("banana", "🍌"), ("biscuit", "🍪"), ("cookie", "🍪"), ("flakes", "🥣"),
+    ("muesli", "🥣"), ("chocolate spread", "🍫"), ("chocolate", "🍫"),
+    ("gulab jamun", "🍡"), ("watermelon", "🍉"), ("pineapple", "🍍"),
+    ("coconut water", "🥥"), ("hair oil", "🧴"), ("soda", "🥤"), ("cola", "🥤"),
+    ("ginger ale", "🥤"), ("water", "💧"), ("noodles", "🍜"), ("pasta", "🍝"),
+    ("macaroni", "🍝"), ("oats", "🥣"), ("granola", "🥣"), ("chai", "🫖"),
+    ("tea", "🍵"), ("coffee", "☕"), ("nachos", "🌮"), ("popcorn", "🍿"),
+    ("makhana", "🍿"), ("chips", "🥔"), ("namkeen", "🥨"), ("bhujia", "🥨"),
+    ("sev", "🥨"), ("khatta", "🥨"), ("navratan", "🥨"), ("chana jor", "🫘"),
+    ("paneer butter masala", "🍛"), ("rajma masala", "🍛"),
+    ("dal makhani", "🍲"), ("peanut", "🥜"), ("mayonnaise", "🥚"),
+    ("ketchup", "🍅"), ("jam", "🍓"), ("chutney", "🌶"), ("honey", "🍯"),
+    ("jaggery", "🍯"), ("dishwash", "🍽"), ("detergent", "🧺"), ("matic", "🧺"),
+    ("fabric", "🧺"), ("toilet", "🚽"), ("bathroom", "🛁"), ("floor", "🧹"),
+    ("glass", "🪟"), ("kitchen cleaner", "🧽"), ("disinfectant", "🧴"),
+    ("garbage", "🗑"), ("car air", "🚗"), ("freshener", "🌸"), ("napkin", "🧻"),
+    ("towel", "🧻"), ("soap", "🧼"), ("handwash", "🧼"), ("body wash", "🧴"),
+    ("shampoo", "🧴"), ("conditioner", "🧴"), ("toothpaste", "🪥"),
+    ("mouthwash", "🪥"), ("face wash", "🧴"), ("lotion", "🧴"),
+    ("sunscreen", "🌞"), ("face cream", "🧴"), ("lip balm", "💄"),
+    ("aloe", "🌵"), ("flour", "🌾"), ("atta", "🌾"), ("besan", "🌾"),
+    ("maida", "🌾"), ("sooji", "🌾"), ("oil", "🫒"), ("ghee", "🧈"),
+    ("idli mix", "🍚"), ("dosa", "🥞"), ("upma", "🥣"), ("tikki", "🥔"),
+    ("nuggets", "🍗"), ("fries", "🍟"), ("parotta", "🫓"), ("momos", "🥟"),
+    ("rice", "🍚"), ("poha", "🍚"), ("dal", "🫘"), ("rajma", "🫘"),
+    ("chana", "🫘"), ("buttermilk", "🥛"), ("milk", "🥛"), ("dahi", "🥣"),
+    ("curd", "🥣"), ("yogurt", "🥣"), ("doi", "🥣"), ("cream", "🥛"),
+    ("butter", "🧈"), ("cheese", "🧀"), ("mozzarella", "🧀"), ("paneer", "🧀"),
+    ("tofu", "🧀"), ("khoa", "🧈"), ("bread", "🍞"), ("pav", "🍞"), ("bun", "🍔"),
+    ("egg", "🥚"), ("nut bar", "🍫"), ("wafer", "🧇"), ("caramel", "🍬"),
+    ("toffee", "🍬"), ("almond", "🌰"), ("walnut", "🌰"), ("cashew", "🥜"),
+    ("pistachio", "🥜"), ("dry fruit", "🥜"), ("raisin", "🍇"), ("dates", "🌴"),
+    ("apple", "🍎"), ("mango", "🥭"), ("aam", "🥭"), ("orange", "🍊"),
+    ("grape", "🍇"), ("lemon", "🍋"), ("lime", "🍋"), ("guava", "🍐"),
+    ("pear", "🍐"), ("kiwi", "🥝"), ("avocado", "🥑"), ("blueberr", "🫐"),
+    ("strawberr", "🍓"), ("litchi", "🍒"), ("pomegranate", "🍒"),
+    ("papaya", "🍈"), ("chikoo", "🥔"), ("dragon", "🐉"), ("tomato", "🍅"),
+    ("spring onion", "🧅"), ("onion", "🧅"), ("potato", "🥔"),
+    ("cauliflower", "🥦"), ("broccoli", "🥦"), ("carrot", "🥕"),
+    ("cucumber", "🥒"), ("zucchini", "🥒"), ("gourd", "🥒"), ("capsicum", "🫑"),
+    ("bhindi", "🫛"), ("peas", "🫛"), ("brinjal", "🍆"), ("spinach", "🥬"),
+    ("salad", "🥗"), ("sprouts", "🌱"), ("pumpkin", "🎃"), ("corn", "🌽"),
+    ("garlic", "🧄"), ("ginger", "🫚"), ("chilli", "🌶"), ("pepper", "🧂"),
+    ("turmeric", "🟡"), ("leaves", "🌿"), ("coriander", "🌿"), ("jeera", "🌿"),
+    ("masala", "🌶"), ("salt", "🧂"), ("sugar", "🍬"), ("juice", "🧃"),
+    ("drink", "🧃"), ("fizz", "🥤"),
+)  # fmt: skip
+# What a category picture shows, for the aisles whose first item does not say it.
+CATEGORY_EMOJI = {
+    "Fruits & Vegetables": "🥦",
+    "Dairy & Breakfast": "🥛",
+    "Snacks & Munchies": "🍿",
+    "Beverages": "🥤",
+    "Atta, Rice & Dal": "🌾",
+    "Cleaning Essentials": "🧹",
+    "Personal Care": "🧴",
+    "Instant & Frozen Food": "🍜",
+    "Exotic Fruits & Veggies": "🥑",
+    "Herbs & Seasonings": "🌿",
+    "Organic Produce": "🥕",
+    "Cuts & Sprouts": "🥗",
+    "Bread & Eggs": "🍞",
+    "Cereals & Muesli": "🥣",
+    "Nuts & Dry Fruits": "🥜",
+    "Masalas & Spices": "🌶",
+    "Sugar, Salt & Jaggery": "🧂",
+    "Fresheners & Garbage Bags": "🧻",
+    "Bath & Body": "🧼",
+    "Oral Care": "🪥",
+    "Ready to Cook": "🍛",
+    "Frozen Snacks": "🍟",
+    "Sauces & Spreads": "🍅",
+}
+LOOSE_AISLES = {
+    "Fresh Fruits",
+    "Fresh Vegetables",
+    "Exotic Fruits & Veggies",
+    "Herbs & Seasonings",
+    "Organic Produce",
+}
+
 _FONT_CACHE: dict[int, ImageFont.FreeTypeFont] = {}
+_EMOJI_CACHE: dict[str, Image.Image | None] = {}
 
 
 def _font(size: int):
     if size not in _FONT_CACHE:
         _FONT_CACHE[size] = ImageFont.load_default(size=size)
     return _FONT_CACHE[size]
+
+
+def emoji_font_available() -> bool:
+    """Whether the colour emoji font is installed, so pictures show the item."""
+    return Path(EMOJI_FONT).is_file()
+
+
+def item_emoji(name: str) -> str:
+    """Return the emoji that pictures an item, or "" when no word matches."""
+    lowered = name.lower()
+    return next((emoji for word, emoji in ITEM_EMOJI if word in lowered), "")
+
+
+def category_emoji(category: str, first_item: str = "") -> str:
+    """Return the emoji that pictures an aisle: its own, else its first item's."""
+    return (
+        CATEGORY_EMOJI.get(category) or item_emoji(first_item) or item_emoji(category)
+    )
+
+
+def pack_shape(sub: Subcategory) -> str:
+    """Return how the aisle's goods look on a shelf: loose, bottle or pack."""
+    if sub.name in LOOSE_AISLES:
+        return "loose"
+    label = sub.packs[0][0]
+    if label.endswith(" ml") or label.endswith(" l"):
+        return "bottle"
+    return "pack"
+
+
+def _emoji_glyph(emoji: str) -> Image.Image | None:
+    """Return the emoji drawn once at the font's size, cropped, or None if absent."""
+    if emoji not in _EMOJI_CACHE:
+        font = ImageFont.truetype(EMOJI_FONT, EMOJI_FONT_SIZE)
+        side = EMOJI_FONT_SIZE * 2
+        glyph = Image.new("RGBA", (side, side), (0, 0, 0, 0))
+        ImageDraw.Draw(glyph).text(
+            (side / 2, side / 2), emoji, font=font, embedded_color=True, anchor="mm"
+        )
+        box = glyph.getbbox()
+        _EMOJI_CACHE[emoji] = glyph.crop(box) if box else None
+    return _EMOJI_CACHE[emoji]
 
 
 def _shade(colour: str, index: int) -> tuple[str, str]:
@@ -879,11 +1027,87 @@ def _shade(colour: str, index: int) -> tuple[str, str]:
     return to_hex(strong), to_hex(pale)
 
 
+def _mix(colour: str, other: str, share: float) -> str:
+    """Return `colour` with `share` of `other` mixed in."""
+    one = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+    two = [int(other[i : i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(
+        f"{round(a + (b - a) * share):02x}" for a, b in zip(one, two, strict=True)
+    )
+
+
+def _draw_pack(draw: ImageDraw.ImageDraw, shape: str, strong: str, pale: str, scale):
+    """Draw the pack's outline; return the box its label (the emoji) sits in."""
+
+    def at(*values):
+        return [int(v * scale) for v in values]
+
+    if shape == "loose":
+        # A soft shadow under loose produce, as on a shelf photo.
+        draw.ellipse(at(130, 480, 470, 540), fill=_mix(pale, "#000000", 0.12))
+        return at(110, 90, 490, 490)
+    if shape == "bottle":
+        radius = int(70 * scale)
+        draw.rounded_rectangle(
+            at(255, 40, 345, 90), radius=int(12 * scale), fill="#333"
+        )
+        draw.rounded_rectangle(
+            at(235, 80, 365, 170), radius=int(24 * scale), fill=strong
+        )
+        draw.rounded_rectangle(at(170, 140, 430, 560), radius=radius, fill=strong)
+        draw.ellipse(at(190, 235, 410, 455), fill="white")
+        return at(215, 260, 385, 430)
+    draw.rounded_rectangle(at(140, 70, 460, 560), radius=int(36 * scale), fill=strong)
+    draw.rectangle(at(140, 110, 460, 140), fill=_mix(strong, "#ffffff", 0.35))
+    draw.rounded_rectangle(at(175, 200, 425, 450), radius=int(40 * scale), fill="white")
+    return at(195, 220, 405, 430)
+
+
+def _save(picture: Image.Image, format: str) -> bytes:
+    buffer = BytesIO()
+    if format == "WEBP":
+        picture.save(buffer, "WEBP", quality=80, method=2)
+    else:
+        picture.save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
+
+
 def picture_render(
-    title: str, colour: str, *, index: int = 0, size: int = 600, format: str = "JPEG"
+    title: str,
+    colour: str,
+    *,
+    index: int = 0,
+    size: int = 600,
+    format: str = "JPEG",
+    emoji: str = "",
+    shape: str = "pack",
 ) -> bytes:
-    """Return a demo picture (JPEG or WebP): initials on a tile, the title below."""
+    """Return a demo picture (JPEG or WebP).
+
+    With an emoji and the colour emoji font: the item on a pack of the given
+    shape in the category's colour. Otherwise a tile with the initials and
+    the title below.
+    """
     strong, pale = _shade(colour, index)
+    glyph = _emoji_glyph(emoji) if emoji and emoji_font_available() else None
+    if glyph is None:
+        return _save(_tile(title, strong, pale, size), format)
+    picture = Image.new("RGB", (size, size), pale)
+    draw = ImageDraw.Draw(picture)
+    left, top, right, bottom = _draw_pack(draw, shape, strong, pale, size / 600)
+    fit = min((right - left) / glyph.width, (bottom - top) / glyph.height)
+    shown = glyph.resize(
+        (max(1, int(glyph.width * fit)), max(1, int(glyph.height * fit))),
+        Image.Resampling.LANCZOS,
+    )
+    x = left + (right - left - shown.width) // 2
+    y = top + (bottom - top - shown.height) // 2
+    picture.paste(shown, (x, y), shown)
+    return _save(picture, format)
+
+
+def _tile(title: str, strong: str, pale: str, size: int) -> Image.Image:
+    """A tile in the category's colour with the title's initials and the title."""
     scale = size / 600
     picture = Image.new("RGB", (size, size), pale)
     draw = ImageDraw.Draw(picture)
@@ -907,9 +1131,4 @@ def picture_render(
             anchor="mm",
         )
         y += 54 * scale
-    buffer = BytesIO()
-    if format == "WEBP":
-        picture.save(buffer, "WEBP", quality=80, method=2)
-    else:
-        picture.save(buffer, "JPEG", quality=85)
-    return buffer.getvalue()
+    return picture

@@ -3,7 +3,10 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
+
+from catalog.packs import unit_price
 
 # The highest price or MRP of one pack. With SHOP_MAX_LINE_QUANTITY packs a
 # line, cart and order amounts (12 digits) stay far from overflowing.
@@ -176,6 +179,11 @@ class ProductVariant(models.Model):
         return self.stock > 0
 
     @property
+    def price_per_unit(self) -> tuple[Decimal, str] | None:
+        """Price per kg or per litre, to compare pack sizes; None for counts."""
+        return unit_price(price=self.price, label=self.label)
+
+    @property
     def discount_percent(self) -> int:
         if self.mrp <= self.price:
             return 0
@@ -247,3 +255,43 @@ class CatalogGeneration(models.Model):
 
     def __str__(self):
         return f"catalogue generation {self.n}"
+
+
+class SearchSynonym(models.Model):
+    """A word shoppers type and the words the shop searches for instead.
+
+    Staff keep this table in the admin: spellings ("aata" → "atta") show the
+    shopper what was searched; synonyms ("cold drink" → "soft drink") do not.
+    """
+
+    class Kind(models.TextChoices):
+        SPELLING = "spelling", "Spelling (the shopper is told)"
+        SYNONYM = "synonym", "Synonym"
+
+    term = models.CharField(
+        max_length=100,
+        unique=True,
+        help_text="What shoppers type, in lower case: “aata”, “cold drink”.",
+    )
+    replacement = models.CharField(
+        max_length=100, help_text="What is searched instead: “atta”, “soft drink”."
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SPELLING)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["term"]
+        constraints = [
+            # Lower case and single-spaced, so a lookup is a plain comparison.
+            models.CheckConstraint(
+                condition=models.Q(term=Lower("term")),
+                name="searchsynonym_term_lower_case",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.term} → {self.replacement}"
+
+    def clean(self):
+        self.term = " ".join(self.term.lower().split())
+        self.replacement = " ".join(self.replacement.split())

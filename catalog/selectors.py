@@ -46,11 +46,15 @@ from catalog.models import (
     ProductImage,
     ProductVariant,
     Review,
+    SearchSynonym,
     name_initials,
 )
 from catalog.search import (
     SEARCH_CONFIG,
+    SearchRewrite,
     search_document,
+    search_pack_split,
+    search_rewrite_with,
     search_terms,
     search_text_normalize,
     search_tsquery,
@@ -267,6 +271,39 @@ def products_sellable(
     )
 
 
+# Staff's synonyms and spellings, read once a few minutes per process pool;
+# the admin drops the copy when it saves one.
+SEARCH_SYNONYMS_KEY = "catalog:search-synonyms"
+SEARCH_SYNONYMS_TIMEOUT = 300
+
+
+def search_synonyms() -> list[tuple[str, str, bool]]:
+    """Return the active (term, replacement, is a spelling) rows, cached."""
+    rows = cache.get(SEARCH_SYNONYMS_KEY)
+    if rows is None:
+        rows = [
+            (term, replacement, kind == SearchSynonym.Kind.SPELLING)
+            for term, replacement, kind in SearchSynonym.objects.filter(
+                is_active=True
+            ).values_list("term", "replacement", "kind")
+        ]
+        cache.set(SEARCH_SYNONYMS_KEY, rows, SEARCH_SYNONYMS_TIMEOUT)
+    return rows
+
+
+def search_synonyms_forget() -> None:
+    """Drop the cached synonyms, so the next search reads the table again."""
+    cache.delete(SEARCH_SYNONYMS_KEY)
+
+
+def search_rewrite(text: str) -> SearchRewrite:
+    """Return what a query is searched as, after the synonyms and spellings."""
+    text = search_text_normalize(text)
+    if not text:
+        return SearchRewrite(text="")
+    return search_rewrite_with(text, search_synonyms())
+
+
 @dataclass(frozen=True)
 class _SearchMatches:
     """What a query matched besides product text: categories and SKUs."""
@@ -326,6 +363,21 @@ def _search_matches(text: str, terms: list[str], tree: CategoryTree) -> _SearchM
     return _SearchMatches(sorted(named), sorted(category_ids), sorted(sku_product_ids))
 
 
+def _word_start_bonus(terms: list[str]) -> Case | Value:
+    """Score a product whose name or brand has a word starting with a query word."""
+    if not terms:
+        return Value(0.0, output_field=FloatField())
+    starts = Q()
+    for term in terms:
+        for field_name in ("name", "brand"):
+            starts |= (
+                Q(**{f"{field_name}__istartswith": term})
+                | Q(**{f"{field_name}__icontains": f" {term}"})
+                | Q(**{f"{field_name}__icontains": f"-{term}"})
+            )
+    return _bonus(starts, 0.5)
+
+
 def _bonus(condition: Q, points: float) -> Case:
     return Case(
         When(condition, then=Value(points)),
@@ -335,17 +387,30 @@ def _bonus(condition: Q, points: float) -> Case:
 
 
 def _search_apply(queryset, text: str, tree: CategoryTree) -> QuerySet[Product]:
+    text, pack_labels = search_pack_split(text)
     terms = search_terms(text)
     matches = _search_matches(text, terms, tree)
     in_categories = Q(category_id__in=matches.category_ids)
     by_sku = Q(pk__in=matches.sku_product_ids)
     # An exact SKU wins outright; a product in a category named by the query
-    # ranks above one that is only somewhere below such a category.
+    # ranks above one that is only somewhere below such a category; one
+    # whose name starts with a word of the query above one that only holds
+    # it ("cola": Coca-Cola before chocolate).
     rank = (
         _bonus(by_sku, 10.0)
         + _bonus(Q(category_id__in=matches.named_category_ids), 0.3)
         + _bonus(in_categories, 0.1)
+        + _word_start_bonus(terms)
     )
+    if pack_labels:
+        rank = rank + _bonus(
+            Exists(
+                ProductVariant.objects.filter(
+                    product=OuterRef("pk"), is_active=True, label__in=pack_labels
+                )
+            ),
+            0.5,
+        )
     if connection.vendor == "postgresql":
         # Each branch can use an index: the full-text GIN, the trigram GIN,
         # the category index and the primary key.
@@ -410,7 +475,7 @@ def product_list(
     queryset = products_for_cards(products_sellable(tree=tree, category=category))
     text = search_text_normalize(search)
     if text:
-        queryset = _search_apply(queryset, text, tree)
+        queryset = _search_apply(queryset, search_rewrite(text).text, tree)
     if min_price is not None:
         queryset = queryset.filter(price_from__gte=min_price)
     if max_price is not None:

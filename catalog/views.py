@@ -8,7 +8,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
-from django.views.decorators.http import require_POST
 
 from catalog import services
 from catalog.forms import ProductFilterForm, ReviewForm
@@ -26,8 +25,10 @@ from catalog.selectors import (
     product_list,
     products_of_brands,
     reviews_for_product,
+    search_rewrite,
 )
 from shop.errors import DomainError
+from shop.redirects import post_only
 
 REVIEWS_SHOWN = 10
 RATING_CHOICES = [("4", "4★ & above"), ("3", "3★ & above"), ("2", "2★ & above")]
@@ -79,7 +80,11 @@ def category(request, slug):
 def search(request):
     tree = category_tree_for(request)
     query = search_text_normalize(request.GET.get("q", ""))
-    context = {"search_query": query, "top_categories": tree.roots}
+    context = {
+        "search_query": query,
+        "corrected_query": search_rewrite(query).corrected,
+        "top_categories": tree.roots,
+    }
     if not query:
         return render(request, "catalog/search.html", context)
     return _listing(
@@ -214,7 +219,7 @@ def _product_page(request, *, slug: str, review_form: ReviewForm | None = None):
     )
 
 
-@require_POST
+@post_only
 @login_required
 def review_create(request, slug):
     product = product_get_for_page(slug=slug)

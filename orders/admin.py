@@ -15,6 +15,8 @@ from django.db.models import Q, Sum
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from orders.invoicing.admin import OrderInvoicingAdminMixin
 from orders.models import (
@@ -32,6 +34,7 @@ from orders.services.status import order_status_change
 from shop.access import user_is_seller
 from shop.admin_lookups import DeclaredLookupsOnlyMixin
 from shop.errors import DomainError
+from shop.money import money_format
 
 # Cells starting with these run as formulas in spreadsheets; CSV cells that
 # come from sellers' product names must not.
@@ -53,16 +56,24 @@ class OrderLineInline(admin.TabularInline):
         "product_name",
         "variant_label",
         "sku",
-        "unit_price",
+        "unit_price_shown",
         "quantity",
         "refunded_quantity",
-        "line_total",
+        "line_total_shown",
         "seller",
     ]
     readonly_fields = fields
 
+    @admin.display(description="unit price")
+    def unit_price_shown(self, line):
+        return money_format(line.unit_price, line.order.currency)
+
+    @admin.display(description="line total")
+    def line_total_shown(self, line):
+        return money_format(line.line_total, line.order.currency)
+
     def get_queryset(self, request):
-        queryset = super().get_queryset(request).select_related("seller")
+        queryset = super().get_queryset(request).select_related("seller", "order")
         if user_is_seller(request.user):
             return queryset.filter(seller=request.user)
         return queryset
@@ -158,7 +169,12 @@ class OrderAdmin(
         return [*self.search_fields, "email"]
 
     def get_fields(self, request, obj=None):
-        fields = [field.name for field in Order._meta.fields if field.name != "id"]
+        # The address reads as on a parcel, not as the JSON it is stored in.
+        fields = [
+            "address_shown" if field.name == "address" else field.name
+            for field in Order._meta.fields
+            if field.name != "id"
+        ]
         if user_is_seller(request.user):
             return [name for name in fields if name not in self.staff_only_fields]
         # The order's emails and their delivery state (OrderInvoicingAdminMixin).
@@ -166,7 +182,10 @@ class OrderAdmin(
 
     def get_readonly_fields(self, request, obj=None):
         # Every field: a status changes only through the actions.
-        return [field.name for field in Order._meta.fields] + ["outbound_emails"]
+        return [field.name for field in Order._meta.fields] + [
+            "address_shown",
+            "outbound_emails",
+        ]
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -184,9 +203,31 @@ class OrderAdmin(
     @admin.display(description="amount")
     def amount_for_viewer(self, order):
         """The order's total for staff; a seller sees only their lines' total."""
-        if hasattr(order, "amount_shown"):
-            return order.amount_shown
-        return order.total
+        amount = getattr(order, "amount_shown", order.total)
+        return money_format(amount, order.currency)
+
+    @admin.display(description="address")
+    def address_shown(self, order):
+        """The delivery address snapshot, one line per line of a parcel label."""
+        address = order.address or {}
+        place = " ".join(
+            part
+            for part in (
+                ", ".join(p for p in (address.get("city"), address.get("state")) if p),
+                address.get("postal_code"),
+            )
+            if part
+        )
+        lines = [
+            address.get("name"),
+            address.get("line1"),
+            address.get("line2"),
+            place,
+            address.get("phone"),
+        ]
+        return format_html_join(
+            mark_safe("<br>"), "{}", ((line,) for line in lines if line)
+        )
 
     # STATUS ACTIONS
 

@@ -10,6 +10,9 @@ class OrdersConfig(AppConfig):
 
         from accounts.hooks import after_login_register
         from catalog.hooks import review_eligibility_register
+        from orders.context_processors import (
+            delivery_area_remember_default_after_login,
+        )
         from orders.converters import DocumentNumberConverter
         from orders.selectors import user_has_received_product
         from orders.services.cart import cart_merge_after_login
@@ -18,4 +21,5 @@ class OrdersConfig(AppConfig):
         # The layers run shop < accounts < catalog < orders: the lower apps
         # ask, and orders answers from here.
         after_login_register(cart_merge_after_login)
+        after_login_register(delivery_area_remember_default_after_login)
         review_eligibility_register(user_has_received_product)

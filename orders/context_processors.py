@@ -2,16 +2,21 @@
 
 Everything here is lazy: a page that never shows the cart runs no query, a
 visitor without a cart or postal code runs none at all, and anyone else at
-most two (the cart's lines, the service area).
+most two (the cart's lines, the service area); the home page's "Buy again"
+row adds its own for a signed-in shopper.
 """
 
+from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
+from accounts.selectors import address_default
+from catalog.selectors import category_tree_for, product_cards_by_ids
 from orders.pricing import subtotal_of
 from orders.selectors import (
     SESSION_CART_KEY,
     SESSION_POSTAL_CODE_KEY,
     cart_lines_quick,
+    products_bought_before,
     service_area_get,
 )
 from shop.money import money_format
@@ -71,6 +76,27 @@ def cart_state(request) -> dict:
     return state
 
 
+def delivery_area_remember_default_after_login(
+    *, request, user, visitor_session_key: str | None
+) -> list[str]:
+    """Remember the default address's area on login (registered in `accounts.hooks`)."""
+    delivery_area_remember_default(request, user=user)
+    return []
+
+
+def delivery_area_remember_default(request, *, user) -> None:
+    """Let the header promise delivery to the user's default address, if served.
+
+    A PIN code the visitor chose before logging in stays.
+    """
+    if request.session.get(SESSION_POSTAL_CODE_KEY):
+        return
+    address = address_default(user=user)
+    area = service_area_get(postal_code=address.postal_code) if address else None
+    if area is not None:
+        request.session[SESSION_POSTAL_CODE_KEY] = area.postal_code
+
+
 def _delivery_area(request):
     session = getattr(request, "session", None)
     postal_code = session.get(SESSION_POSTAL_CODE_KEY) if session is not None else None
@@ -79,15 +105,33 @@ def _delivery_area(request):
     return service_area_get(postal_code=postal_code)
 
 
+def _buy_again(request) -> list:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    ids = products_bought_before(user=user)
+    if not ids:
+        return []
+    return product_cards_by_ids(ids=ids, tree=category_tree_for(request))
+
+
 def cart(request):
-    """Give templates `cart_summary`, `cart_quantities` and `delivery_area`."""
+    """Give templates `cart_summary`, `cart_quantities`, `delivery_area`, `buy_again`.
+
+    `buy_again` (the signed-in shopper's past products, as cards) is read
+    only by the page that shows it: the home page.
+    """
 
     def summary():
         state = cart_state(request)
-        return {"count": state["count"], "subtotal": money_format(state["subtotal"])}
+        return {
+            "count": state["count"],
+            "subtotal": money_format(state["subtotal"], settings.SHOP_CURRENCY),
+        }
 
     return {
         "cart_summary": SimpleLazyObject(summary),
         "cart_quantities": SimpleLazyObject(lambda: cart_state(request)["quantities"]),
         "delivery_area": SimpleLazyObject(lambda: _delivery_area(request)),
+        "buy_again": SimpleLazyObject(lambda: _buy_again(request)),
     }

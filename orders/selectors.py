@@ -50,10 +50,20 @@ class CartSummary:
     total: Decimal = Decimal("0.00")
     free_delivery_left: Decimal = Decimal("0.00")
     free_delivery_threshold: Decimal = Decimal("0.00")
+    # What the lines cost less than at MRP: "You saved ₹X".
+    savings: Decimal = Decimal("0.00")
 
     @property
     def is_empty(self) -> bool:
         return not self.lines
+
+    @property
+    def free_delivery_percent(self) -> int:
+        """How far the subtotal is along the way to free delivery, 0 to 100."""
+        if not self.free_delivery_threshold:
+            return 100
+        done = self.subtotal * 100 / self.free_delivery_threshold
+        return min(100, int(done))
 
 
 def cart_summary_build(*, lines: list) -> CartSummary:
@@ -72,6 +82,9 @@ def cart_summary_build(*, lines: list) -> CartSummary:
         total=quantize(subtotal + fee),
         free_delivery_left=left,
         free_delivery_threshold=threshold,
+        savings=quantize(
+            sum(((ln.variant.mrp - ln.variant.price) * ln.quantity for ln in lines), 0)
+        ),
     )
 
 
@@ -253,6 +266,29 @@ def order_ids_unpaid_expired(*, now=None) -> list[int]:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+
+
+# Orders whose goods the shopper got, or is about to: what "Buy again" offers.
+BOUGHT_STATUSES = (
+    OrderStatus.PAID,
+    OrderStatus.PACKED,
+    OrderStatus.OUT_FOR_DELIVERY,
+    OrderStatus.DELIVERED,
+)
+
+
+def products_bought_before(*, user, limit: int = 12) -> list[int]:
+    """Return the ids of products the user has bought, most recent first, once each."""
+    rows = (
+        OrderLine.objects.filter(
+            order__user=user,
+            order__status__in=BOUGHT_STATUSES,
+            variant__isnull=False,
+        )
+        .order_by("-order__created_at", "-id")
+        .values_list("variant__product_id", flat=True)[: limit * 4]
+    )
+    return list(dict.fromkeys(rows))[:limit]
 
 
 def user_has_received_product(*, user, product: Product) -> bool:

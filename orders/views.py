@@ -7,6 +7,7 @@ with the service's message and status, or JSON for the cart's fetch calls.
 
 import secrets
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -14,7 +15,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.selectors import address_get_for_user, address_list
 from accounts.services import address_create
@@ -33,13 +34,11 @@ from orders.forms import (
 )
 from orders.invoicing.models import Invoice
 from orders.invoicing.selectors import order_credit_notes
-from orders.models import Cart
+from orders.models import Cart, OrderStatus
 from orders.payments.selectors import payment_latest_for_order
 from orders.payments.services import payment_status_refresh
 from orders.selectors import SESSION_CART_KEY, SESSION_POSTAL_CODE_KEY
-from orders.services.cancellation import (
-    CANCELLABLE_BY_SHOPPER,
-)
+from orders.services.cancellation import CANCELLABLE_BY_SHOPPER
 from orders.services.cancellation import (
     order_cancel as order_cancel_service,
 )
@@ -53,11 +52,19 @@ from orders.services.cart import (
 from orders.services.delivery import delivery_slots_offer
 from orders.services.placement import order_place
 from shop.errors import DomainError
-from shop.http import safe_next
 from shop.money import money_format
 from shop.ratelimit import check_rate, client_ip
+from shop.redirects import post_only, safe_next
 
 ORDERS_PER_PAGE = 20
+# The steps an order goes through when all goes well, as the shopper follows them.
+ORDER_STEPS = (
+    OrderStatus.PENDING_PAYMENT,
+    OrderStatus.PAID,
+    OrderStatus.PACKED,
+    OrderStatus.OUT_FOR_DELIVERY,
+    OrderStatus.DELIVERED,
+)
 SLOTS_SHOWN = 48
 
 
@@ -113,7 +120,7 @@ def _cart_change_json(request, *, variant_id: int, change, next_url: str) -> dic
         "cart": {
             "count": state["count"],
             "subtotal": str(state["subtotal"]),
-            "subtotal_display": money_format(state["subtotal"]),
+            "subtotal_display": money_format(state["subtotal"], settings.SHOP_CURRENCY),
         },
         "control_html": render_to_string(
             "orders/_cart_control.html",
@@ -158,16 +165,27 @@ def _cart_write(request, form, service):
         )
     if change.message:
         messages.warning(request, change.message)
+    elif service is cart_line_add:
+        _say_added(request, variant_id=variant_id)
     return redirect(next_url)
 
 
-@require_POST
+def _say_added(request, *, variant_id: int) -> None:
+    """Tell a shopper without JavaScript, back on the page, what went in the cart."""
+    variant = selectors.variant_get_for_cart(variant_id=variant_id)
+    if variant is not None:
+        messages.success(
+            request, f"Added {variant.product.name} ({variant.label}) to your cart."
+        )
+
+
+@post_only
 def cart_add(request):
     """Add a variant to the cart (ADD on a product card)."""
     return _cart_write(request, CartAddForm(request.POST), cart_line_add)
 
 
-@require_POST
+@post_only
 def cart_set(request):
     """Set a variant's quantity in the cart; 0 removes it."""
     return _cart_write(request, CartSetForm(request.POST), cart_line_set)
@@ -210,9 +228,15 @@ def cart(request):
     return _cart_page(request)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def delivery_area_set(request):
-    """Remember the visitor's PIN code when the shop delivers there."""
+    """Remember the visitor's PIN code when the shop delivers there.
+
+    A GET (a reload, or a bookmark of the form's address) shows the cart's
+    delivery form.
+    """
+    if request.method == "GET":
+        return _cart_page(request)
     form = PostalCodeForm(request.POST)
     if form.is_valid():
         postal_code = form.cleaned_data["postal_code"]
@@ -353,7 +377,7 @@ def checkout(request):
 
 
 @login_required
-@require_POST
+@post_only
 def checkout_address(request):
     """Add an address to the book from the checkout page, and come back to it."""
     form = CheckoutAddressForm(request.POST)
@@ -394,6 +418,7 @@ def order_detail(request, number: str):
         {
             "order": order,
             "can_cancel": order.status in CANCELLABLE_BY_SHOPPER,
+            "upcoming_steps": _upcoming_steps(order.status),
             "invoice_ready": selectors.order_invoice_ready(order=order),
             "credit_notes": order_credit_notes(order=order).filter(
                 status=Invoice.Status.READY
@@ -405,11 +430,28 @@ def order_detail(request, number: str):
     )
 
 
+def _upcoming_steps(status: str) -> list[str]:
+    """Name the steps still ahead of an order on its way; none once it stopped."""
+    if status not in ORDER_STEPS:
+        return []
+    return [
+        OrderStatus(step).label for step in ORDER_STEPS[ORDER_STEPS.index(status) + 1 :]
+    ]
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def order_cancel(request, number: str):
-    """Cancel the shopper's order while it is not packed yet."""
+    """Ask whether to cancel the shopper's order (GET), and cancel it (POST).
+
+    The question is a page of its own, so it is asked without JavaScript too.
+    """
     order = selectors.order_of_user(user=request.user, number=number)
+    if request.method == "GET":
+        if order.status not in CANCELLABLE_BY_SHOPPER:
+            messages.info(request, f"Order {order.number} can no longer be cancelled.")
+            return redirect(order)
+        return render(request, "orders/order_cancel.html", {"order": order})
     try:
         order_cancel_service(order=order, by=request.user)
     except DomainError as exc:

@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
 # Install the Debian packages the tests need when they are missing:
 # fonts and HarfBuzz's subsetter for fast WeasyPrint invoices, pdftotext and
-# pdftoppm to read invoices back, Chromium for the browser journeys, wrk for
-# `make bench`'s load, and the PostgreSQL and Redis servers when the machine
-# has none.
+# pdftoppm to read invoices back, Chromium for the browser journeys, the
+# colour emoji font the demo pictures are drawn from, wrk for `make bench`'s
+# load, and the PostgreSQL and Redis servers when the machine has none.
+# Given package names, installs only those (`make run` asks for the font).
 set -euo pipefail
 
-wanted=(libharfbuzz-subset0 poppler-utils chromium fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 wrk)
-command -v pg_ctlcluster >/dev/null 2>&1 || command -v pg_ctl >/dev/null 2>&1 \
-  || wanted+=(postgresql)
-command -v redis-server >/dev/null 2>&1 || wanted+=(redis-server)
+if [ $# -gt 0 ]; then
+  wanted=("$@")
+else
+  wanted=(libharfbuzz-subset0 poppler-utils chromium fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-color-emoji wrk)
+  command -v pg_ctlcluster >/dev/null 2>&1 || command -v pg_ctl >/dev/null 2>&1 \
+    || wanted+=(postgresql)
+  command -v redis-server >/dev/null 2>&1 || wanted+=(redis-server)
+fi
 
 missing=()
 for package in "${wanted[@]}"; do

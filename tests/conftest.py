@@ -270,15 +270,37 @@ def desktop_page(browser):
 
 
 @pytest.fixture
+def wide_page(browser):
+    """A laptop's browser tab, 1366×900, the most common desktop size."""
+    context, page = _new_page(browser, viewport={"width": 1366, "height": 900})
+    yield page
+    context.close()
+
+
+def _phone_context_options(**extra) -> dict:
+    return {
+        "viewport": {"width": 390, "height": 844},
+        "device_scale_factor": 2,
+        "is_mobile": True,
+        "has_touch": True,
+        **extra,
+    }
+
+
+@pytest.fixture
+def phone_page_without_js(browser):
+    """A phone's browser tab, 390×844, with JavaScript switched off."""
+    context, page = _new_page(
+        browser, **_phone_context_options(java_script_enabled=False)
+    )
+    yield page
+    context.close()
+
+
+@pytest.fixture
 def phone_page(browser):
     """A phone's browser tab, 390×844 with touch."""
-    context, page = _new_page(
-        browser,
-        viewport={"width": 390, "height": 844},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-    )
+    context, page = _new_page(browser, **_phone_context_options())
     yield page
     context.close()
 

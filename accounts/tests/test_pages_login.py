@@ -62,7 +62,7 @@ def test_login_ignores_a_next_that_leaves_the_site(client, user, target):
     "target", ["/orders/\r\nSet-Cookie: a=b", "/orders/\x00", "/orders/\u2028x"]
 )
 def test_login_ignores_a_next_with_a_control_character(client, user, target):
-    # The same check as every other form's: `shop.http.safe_next`.
+    # The same check as every other form's: `shop.redirects.safe_next`.
     response = client.post(
         LOGIN, {"email": user.email, "password": PASSWORD, "next": target}
     )
@@ -178,3 +178,35 @@ def test_an_empty_login_post_says_what_is_missing(client):
 
     assert response.status_code == 400
     assert "This field is required." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_login_promises_delivery_to_the_default_address(client, user):
+    from accounts.tests.factories import AddressFactory
+    from orders.tests.factories import ServiceAreaFactory
+
+    ServiceAreaFactory(postal_code="560001")
+    AddressFactory(user=user, postal_code="560001", is_default=True)
+
+    client.post(LOGIN, {"email": user.email, "password": PASSWORD})
+
+    home = client.get("/").content.decode()
+    assert "Delivery in 15 minutes" in home
+    assert "560001" in home
+    assert "Set your PIN code" not in home
+
+
+@pytest.mark.django_db
+def test_login_keeps_a_pin_code_chosen_before(client, user):
+    from accounts.tests.factories import AddressFactory
+    from orders.selectors import SESSION_POSTAL_CODE_KEY
+    from orders.tests.factories import ServiceAreaFactory
+
+    ServiceAreaFactory(postal_code="560001")
+    ServiceAreaFactory(postal_code="560034", name="Koramangala")
+    AddressFactory(user=user, postal_code="560001", is_default=True)
+    client.post("/delivery/area/", {"postal_code": "560034"})
+
+    client.post(LOGIN, {"email": user.email, "password": PASSWORD})
+
+    assert client.session[SESSION_POSTAL_CODE_KEY] == "560034"

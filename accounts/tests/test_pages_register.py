@@ -20,13 +20,18 @@ def form_data(**overrides):
 
 
 @pytest.mark.django_db
-def test_the_sign_up_page_lists_the_password_rules(client):
+def test_the_sign_up_page_gives_the_password_rules_as_one_hint(client):
     response = client.get(REGISTER)
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert '<label for="id_name"' in html
-    assert "at least 8 characters" in html
+    assert '<label for="id_name">Your name</label>' in html
+    assert (
+        '<div class="helptext" id="id_password_helptext">At least 8 characters; '
+        "not only numbers, not a common password, and not like your name or "
+        "email.</div>"
+    ) in html
+    assert "<ul>" not in html.split("<form")[1].split("</form>")[0]
 
 
 @pytest.mark.django_db

@@ -1,14 +1,14 @@
 """SQL queries per page, asserted exactly, however many products a page shows.
 
-Each test warms the category tree first: it is cached, and a page served
-from the cache is the normal case.
+Each test warms the category tree and the search synonyms first: both are
+cached, and a page served from the cache is the normal case.
 """
 
 import pytest
 from django.core.cache import cache
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from catalog.selectors import category_tree
+from catalog.selectors import category_tree, search_synonyms
 from catalog.tests.factories import ProductImageFactory, ProductVariantFactory
 from orders.tests.factories import OrderLineFactory, ServiceAreaFactory
 
@@ -28,6 +28,7 @@ def shelf_of_60(settings, tree, make_product):
         ProductImageFactory(product=product, thumbnail=f"products/thumbs/{n}.webp")
         products.append(product)
     category_tree()
+    search_synonyms()
     return products
 
 

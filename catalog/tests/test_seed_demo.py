@@ -65,3 +65,103 @@ def test_bad_numbers_are_refused(options):
     with pytest.raises(CommandError):
         seed(**options)
     assert Product.objects.count() == 0
+
+
+def _colour_at_centre(name: str, storage) -> tuple[int, int, int]:
+    from PIL import Image
+
+    with storage.open(name) as file, Image.open(file) as picture:
+        return picture.convert("RGB").getpixel(
+            (picture.width // 2, picture.height // 2)
+        )
+
+
+@pytest.mark.django_db
+def test_seeded_pictures_show_the_item_and_are_drawn_once_per_item(settings, tmp_path):
+    from catalog import demo
+
+    if not demo.emoji_font_available():
+        pytest.fail(f"{demo.EMOJI_FONT} is missing: run make system-packages")
+    settings.MEDIA_ROOT = str(tmp_path)
+    seed(products=60, categories=16)
+
+    storage = ProductImage._meta.get_field("image").storage
+    banana = ProductImage.objects.get(product__name="Banana Robusta")
+    assert banana.image.name == "demo/emoji/products/banana-robusta.jpg"
+    assert banana.thumbnail.name == "demo/emoji/thumbs/banana-robusta.webp"
+    red, green, blue = _colour_at_centre(banana.thumbnail.name, storage)
+    assert red > 200
+    assert green > 150
+    assert blue < 120
+    # Every brand's banana shares the one drawing.
+    assert (
+        ProductImage.objects.filter(image=banana.image.name).count()
+        == Product.objects.filter(name__endswith="Banana Robusta").count()
+        > 1
+    )
+    # One file per item of the chosen aisles, whatever the number of products.
+    items = {
+        item
+        for top, subs in demo.categories_chosen(16)
+        for sub in subs
+        for item, _price in sub.items
+    }
+    drawn = list((tmp_path / "demo" / "emoji" / "products").iterdir())
+    assert len(drawn) == len(items)
+    fruits = Category.objects.get(name="Fresh Fruits")
+    assert fruits.image.name == "demo/emoji/categories/fresh-fruits.webp"
+
+
+def test_without_the_emoji_font_pictures_are_initials_tiles(monkeypatch):
+    from io import BytesIO
+
+    from PIL import Image
+
+    from catalog import demo
+
+    monkeypatch.setattr(demo, "EMOJI_FONT", "/nonexistent/emoji.ttf")
+    data = demo.picture_render("Banana Robusta", "#2e7d32", emoji="🍌", format="WEBP")
+
+    with Image.open(BytesIO(data)) as picture:
+        assert picture.format == "WEBP"
+        # The tile's strong colour, where the banana would be.
+        red, green, blue = picture.convert("RGB").getpixel((300, 150))
+        assert green > red
+        assert green > blue
+
+
+def test_every_item_has_a_picture_word():
+    from catalog import demo
+
+    missing = [
+        item
+        for top in demo.CATALOGUE
+        for sub in top.children
+        for item, _price in sub.items
+        if not (demo.item_emoji(item) or demo.category_emoji(sub.name))
+    ]
+    assert missing == []
+    assert demo.item_emoji("Milk Chocolate") == "🍫"
+    assert demo.item_emoji("Watermelon") == "🍉"
+    assert demo.item_emoji("Pineapple") == "🍍"
+
+
+def test_ten_thousand_demo_products_have_ten_thousand_names():
+    from itertools import islice
+
+    from catalog import demo
+
+    names = [
+        p.name for p in islice(demo.products_plan(demo.categories_chosen(None)), 10_000)
+    ]
+    assert len(set(names)) == 10_000
+
+
+@pytest.mark.django_db
+def test_a_top_up_with_other_categories_repeats_no_name():
+    seed(products=30, categories=16)
+
+    seed(products=60)
+
+    names = list(Product.objects.values_list("name", flat=True))
+    assert len(names) == len(set(names))

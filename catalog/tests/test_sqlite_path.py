@@ -17,7 +17,10 @@ import json
 from catalog.selectors import category_tree, product_list
 found = [p.name for p in product_list(search="bananna")[:3]]
 listing = product_list(category=category_tree().get("fruits-vegetables"))
-print(json.dumps({"typo": found, "listed": listing.count()}))
+spelt = [p.name for p in product_list(search="aata")[:3]]
+synonym = [p.category.name for p in product_list(search="cold drink")[:3]]
+print(json.dumps({"typo": found, "listed": listing.count(), "spelt": spelt,
+                  "synonym": synonym}))
 """
 
 
@@ -51,3 +54,7 @@ def test_migrate_seed_and_search_on_sqlite(tmp_path):
 
     assert probe["typo"][0] == "Banana Robusta"
     assert probe["listed"] > 0
+    # The synonyms table's seed rows work on SQLite too.
+    assert probe["spelt"]
+    assert all("Atta" in name for name in probe["spelt"])
+    assert probe["synonym"] == ["Soft Drinks"] * 3

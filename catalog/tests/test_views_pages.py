@@ -64,7 +64,7 @@ def test_card_shows_thumbnail_lazily_never_the_full_picture(client, tree, make_p
     page = html(client.get("/c/milk/"))
 
     assert (
-        '<img src="/media/products/thumbs/milk.webp" alt="Toned Milk" width="320" '
+        '<img src="/media/products/thumbs/milk.webp" alt="" width="320" '
         'height="320" loading="lazy" decoding="async">'
     ) in page
     assert image.image.url not in page
@@ -76,8 +76,8 @@ def test_card_shows_price_mrp_discount_and_pack(client, tree, make_product):
 
     page = html(client.get("/c/milk/"))
 
-    assert "₹40.00" in page
-    assert '<s class="mrp"><span class="visually-hidden">MRP </span>₹50.00</s>' in page
+    assert "₹40" in page
+    assert '<s class="mrp"><span class="visually-hidden">MRP </span>₹50</s>' in page
     assert "20% OFF" in page
     assert "500 g" in page
 
@@ -92,7 +92,10 @@ def test_card_add_button_posts_variant_quantity_and_next(client, tree, make_prod
     form = page.split('action="/cart/add/"')[1].split("</form>")[0]
     assert f'name="variant" value="{variant.pk}"' in form
     assert 'name="quantity" value="1"' in form
-    assert 'name="next" value="/c/milk/?ordering=price"' in form
+    # Back to the same card, not the top of the listing.
+    anchor = f"product-{product.slug}"
+    assert f'name="next" value="/c/milk/?ordering=price#{anchor}"' in form
+    assert f'id="{anchor}"' in page
     assert ">ADD</button>" in form
 
 
@@ -209,8 +212,10 @@ def test_search_page_finds_a_typo(client, tree, make_product):
 
     response = client.get("/search/?q=bananna")
 
-    assert "Banana Robusta" in html(response)
-    assert "Results for “bananna”" in html(response)
+    page = html(response)
+    assert "Banana Robusta" in page
+    assert "Showing results for <strong>banana</strong>" in page
+    assert "you searched for “bananna”" in page
 
 
 @pytest.mark.django_db
@@ -229,7 +234,7 @@ def test_empty_search_asks_for_words(client, tree):
 
 
 @pytest.mark.django_db
-def test_product_page_has_variants_as_radios_and_an_add_form(
+def test_product_page_links_each_pack_size_and_adds_the_chosen_one(
     client, tree, make_product
 ):
     product = make_product(
@@ -245,10 +250,15 @@ def test_product_page_has_variants_as_radios_and_an_add_form(
     page = html(client.get(product.get_absolute_url()))
 
     form = page.split('action="/cart/add/"')[1].split("</form>")[0]
-    assert f'type="radio" name="variant" value="{small.pk}" checked required' in form
-    assert f'type="radio" name="variant" value="{big.pk}" disabled required' in form
+    assert f'name="variant" value="{small.pk}" data-variant-input' in form
     assert 'name="quantity" value="1"' in form
-    assert "₹90.00" in page
+    assert (
+        f'href="?variant={small.pk}" data-variant-link="{small.pk}" aria-current'
+        in page
+    )
+    assert f'href="?variant={big.pk}" data-variant-link="{big.pk}"\n' in page
+    assert "₹90" in page
+    assert "₹450/kg" in page
     assert "10% OFF" in page
     assert "Only 5 left" in page
 

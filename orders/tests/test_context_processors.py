@@ -33,7 +33,7 @@ def test_a_visitor_without_cart_or_pin_code_costs_no_query(
     with django_assert_num_queries(0):
         summary, quantities, area = _resolve(cart(request))
 
-    assert summary == {"count": 0, "subtotal": "₹0.00"}
+    assert summary == {"count": 0, "subtotal": "₹0"}
     assert quantities == {}
     assert area is None
 
@@ -52,7 +52,7 @@ def test_a_visitor_cart_and_pin_code_cost_two_queries(
     with django_assert_num_queries(2):
         summary, quantities, delivery_area = _resolve(cart(request))
 
-    assert summary == {"count": 3, "subtotal": "₹120.00"}
+    assert summary == {"count": 3, "subtotal": "₹120"}
     assert quantities == {variant.pk: 3}
     assert delivery_area == area
 
@@ -67,7 +67,7 @@ def test_a_users_cart_is_counted_once_per_request(
         first = _resolve(cart(request))
         second = _resolve(cart(request))
 
-    assert first[0] == second[0] == {"count": 2, "subtotal": "₹80.00"}
+    assert first[0] == second[0] == {"count": 2, "subtotal": "₹80"}
 
 
 def test_inactive_items_are_not_counted(user, variant):
@@ -87,4 +87,25 @@ def test_the_header_shows_the_cart_count_and_total(user_client, user, variant):
     html = user_client.get("/").content.decode()
 
     assert "<span data-cart-count>2</span> items" in html
-    assert "₹80.00" in html
+    assert "₹80" in html
+
+
+def test_home_offers_a_shopper_what_they_bought_before(
+    user_client, user, paid_order, placed_order, django_assert_num_queries
+):
+    bought = [line.variant.product.name for line in paid_order.lines.all()]
+
+    # The tree, home picks (2) and their cards (2), the user, the cart's
+    # lines, then for "Buy again" the past products and their cards (2).
+    with django_assert_num_queries(10):
+        html = user_client.get("/").content.decode()
+
+    again = html.split('id="buy-again-title"')[1].split("</section>")[0]
+    assert [name for name in bought if name in again] == bought
+    # The order awaiting payment is not bought yet.
+    assert placed_order.lines.get().variant.product.name not in again
+
+
+def test_home_has_no_buy_again_row_for_visitors_or_new_shoppers(client, user_client):
+    assert "Buy again" not in client.get("/").content.decode()
+    assert "Buy again" not in user_client.get("/").content.decode()

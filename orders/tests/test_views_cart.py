@@ -116,7 +116,7 @@ def test_set_answers_json_to_fetch_calls(user_client, user, variant):
     assert body["cart"] == {
         "count": 4,
         "subtotal": "160.00",
-        "subtotal_display": "₹160.00",
+        "subtotal_display": "₹160",
     }
     assert 'name="quantity" value="5"' in body["control_html"]
 
@@ -134,7 +134,12 @@ def test_cart_page_shows_lines_totals_and_free_delivery_gap(user_client, user):
     assert summary.delivery_fee == Decimal("30.00")
     assert summary.total == Decimal("229.00")
     assert summary.free_delivery_left == Decimal("300.00")
-    assert "₹300.00</strong> more for free delivery" in html
+    assert "₹300</strong> more for free delivery" in html
+    assert summary.free_delivery_percent == 39  # ₹199 of ₹499
+    assert 'max="100" value="39"' in html
+    # Two at ₹20.50 below MRP each.
+    assert summary.savings == Decimal("41.00")
+    assert "You saved <strong>₹41</strong> on MRP" in html
     assert cheap.product.name in html
 
 
@@ -271,3 +276,38 @@ def test_after_a_refused_pin_code_the_forms_come_back_to_the_cart(client, area):
     )
     assert response.status_code == 302
     assert response.url == "/cart/"
+
+
+def test_postal_code_form_address_opened_directly_shows_the_form(client, area):
+    response = client.get("/delivery/area/")
+
+    assert response.status_code == 200
+    assert 'name="postal_code"' in response.content.decode()
+
+
+def test_a_refused_postal_code_page_sends_its_forms_back_to_the_cart(client, area):
+    response = client.post("/delivery/area/", {"postal_code": "110001"})
+
+    html = response.content.decode()
+    assert 'name="next" value="/cart/"' in html
+    assert 'name="next" value="/delivery/area/"' not in html
+
+
+@pytest.mark.parametrize("target", ["/cart/add/", "/delivery/area/?x=1", "/nowhere/"])
+def test_add_never_comes_back_to_a_post_only_or_unknown_address(
+    client, variant, target
+):
+    response = client.post("/cart/add/", {"variant": variant.pk, "next": target})
+
+    expected = "/delivery/area/?x=1" if target.startswith("/delivery/") else "/cart/"
+    assert response.url == expected
+
+
+def test_add_without_javascript_says_what_went_in(client, variant):
+    response = client.post(
+        "/cart/add/", {"variant": variant.pk, "next": "/c/milk/#product-x"}, follow=True
+    )
+
+    name = variant.product.name
+    assert f"Added {name} ({variant.label}) to your cart." in response.content.decode()
+    assert response.redirect_chain == [("/c/milk/#product-x", 302)]

@@ -1,4 +1,7 @@
+from decimal import Decimal
+
 from django import template
+from django.conf import settings
 
 from shop.money import money_format
 
@@ -7,8 +10,18 @@ register = template.Library()
 
 @register.filter
 def money(amount, currency=None):
-    """Render an amount with its currency symbol: 1234.5 -> ₹1,234.50."""
-    return money_format(amount, currency)
+    """Render an amount for a shopper: 1234.5 -> ₹1,234.50, 60 -> ₹60."""
+    if amount is None or amount == "":
+        return ""
+    return money_format(amount, currency or settings.SHOP_CURRENCY)
+
+
+@register.filter
+def money_exact(amount, currency=None):
+    """Render an amount with both decimal places, as invoices print it: ₹60.00."""
+    if amount is None or amount == "":
+        return ""
+    return money_format(amount, currency or settings.SHOP_CURRENCY, exact=True)
 
 
 @register.filter
@@ -17,3 +30,11 @@ def get_item(mapping, key):
     if not mapping:
         return None
     return mapping.get(key)
+
+
+@register.filter
+def discount_percent(price, mrp):
+    """Return the whole-number discount of price against MRP, or 0."""
+    if not mrp or not price or Decimal(mrp) <= Decimal(price):
+        return 0
+    return int((Decimal(mrp) - Decimal(price)) * 100 / Decimal(mrp))

@@ -49,7 +49,7 @@ def test_second_anonymous_request_is_served_by_one_query(variant):
     assert first.status_code == second.status_code == 200
     assert first_queries > 1
     assert second_queries == 1  # the generation
-    assert "₹30.00" in second.text
+    assert "₹30" in second.text
 
 
 def test_price_lowered_with_f_shows_on_next_request(variant):
@@ -58,8 +58,8 @@ def test_price_lowered_with_f_shows_on_next_request(variant):
 
     response = Client().get("/p/toned-milk/")
 
-    assert "₹29.00" in response.text
-    assert "₹30.00" not in response.text
+    assert "₹29" in response.text
+    assert "₹30" not in response.text
 
 
 def test_price_changed_through_service_shows_on_next_request(variant):
@@ -69,8 +69,8 @@ def test_price_changed_through_service_shows_on_next_request(variant):
 
     response = Client().get("/c/dairy/")
 
-    assert "₹25.00" in response.text
-    assert "₹30.00" not in response.text
+    assert "₹25" in response.text
+    assert "₹30" not in response.text
 
 
 def test_stock_taken_with_f_shows_on_next_request(variant):

@@ -34,8 +34,8 @@ document.addEventListener("submit", (event) => {
       region.setAttribute("role", "status");
       region.setAttribute("aria-live", "polite");
       region.dataset.cartAnnouncer = "";
-      const main = document.getElementById("main");
-      main.parentNode.insertBefore(region, main);
+      // In the sticky header, where the page's own messages are.
+      document.querySelector(".site-header").appendChild(region);
     }
     region.replaceChildren();
     if (text) {
@@ -66,11 +66,36 @@ document.addEventListener("submit", (event) => {
       const icon = button.querySelector(".cart-icon");
       button.replaceChildren(...(icon ? [icon, label] : [label]));
     }
-    const bar = document.querySelector(".cart-bar span");
-    if (bar) {
-      const items = `${cart.count} item${cart.count === 1 ? "" : "s"}`;
-      bar.textContent = `${items} · ${cart.subtotal_display}`;
+    updateCartBar(cart);
+  };
+
+  // The phone's sticky cart bar: there from the first ADD, gone when empty.
+  // Pages that have a bar of their own (the cart) leave no [data-cart-bar-slot].
+  const updateCartBar = (cart) => {
+    let bar = document.querySelector("[data-cart-bar]");
+    const slot = document.querySelector("[data-cart-bar-slot]");
+    if (!cart.count) {
+      if (bar) {
+        bar.remove();
+      }
+      return;
     }
+    if (!bar) {
+      if (!slot) {
+        return;
+      }
+      bar = document.createElement("a");
+      bar.className = "cart-bar";
+      bar.href = slot.dataset.cartBarSlot;
+      bar.dataset.cartBar = "";
+      const summary = document.createElement("span");
+      const action = document.createElement("strong");
+      action.textContent = "View cart ›";
+      bar.append(summary, action);
+      slot.appendChild(bar);
+    }
+    const items = `${cart.count} item${cart.count === 1 ? "" : "s"}`;
+    bar.querySelector("span").textContent = `${items} · ${cart.subtotal_display}`;
   };
 
   // The cart page's lines and bill depend on every line: fetch it again.
@@ -173,3 +198,31 @@ document.addEventListener("submit", (event) => {
     }
   });
 })();
+
+// A "Show password" button beside each password field, so a shopper on a
+// phone can check what they typed. Without JavaScript the field stays hidden.
+document.querySelectorAll("input[type=password]").forEach((input) => {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "password-toggle";
+  button.setAttribute("aria-pressed", "false");
+  if (input.id) {
+    button.setAttribute("aria-controls", input.id);
+  }
+  const word = document.createElement("span");
+  word.textContent = "Show";
+  const hidden = document.createElement("span");
+  hidden.className = "visually-hidden";
+  hidden.textContent = " password";
+  button.append(word, hidden);
+  button.addEventListener("click", () => {
+    const showing = input.type === "text";
+    input.type = showing ? "password" : "text";
+    word.textContent = showing ? "Show" : "Hide";
+    button.setAttribute("aria-pressed", String(!showing));
+  });
+  const wrap = document.createElement("span");
+  wrap.className = "password-field";
+  input.replaceWith(wrap);
+  wrap.append(input, button);
+});

@@ -71,6 +71,8 @@ def _pages(world) -> dict:
             "/cart/",
             "/checkout/",
             f"/orders/{pending}/",
+            # The order page links to this question; its form cancels.
+            f"/orders/{pending}/cancel/",
             f"/orders/{pending}/pay/",
             "/account/",
             "/account/addresses/",

@@ -25,10 +25,17 @@ from catalog.images import THUMBNAIL_SIZE
 from catalog.models import Category, Product, ProductImage, ProductVariant, Review
 
 BATCH = 1000
+# Category tiles show at up to 160 CSS pixels: twice that for sharp screens.
+CATEGORY_PICTURE_SIZE = 320
 ALL_CATEGORIES = len(demo.CATALOGUE) + sum(len(t.children) for t in demo.CATALOGUE)
 # Every top category needs one subcategory at least: products sit in those.
 FEWEST_CATEGORIES = 2 * len(demo.CATALOGUE)
 _SEED_SKU = re.compile(r"^FC(\d{6})-\d+$")
+
+
+def _picture_style() -> str:
+    """Name the folder of the pictures this machine draws: emoji, or tiles without."""
+    return "emoji" if demo.emoji_font_available() else "tiles"
 
 
 class Progress:
@@ -155,25 +162,38 @@ class Command(BaseCommand):
         storage = Category._meta.get_field("image").storage
         nodes = {}
         for top_position, (top, subs) in enumerate(tree):
-            parent = self._category(top.name, None, top_position, top.colour, storage)
+            parent = self._category(
+                top.name, None, top_position, top.colour, storage,
+                emoji=demo.category_emoji(top.name),
+            )  # fmt: skip
             nodes[top.name] = parent
             progress.advance()
             for position, sub in enumerate(subs):
                 nodes[sub.name] = self._category(
-                    sub.name, parent, position, top.colour, storage, index=position + 1
-                )
+                    sub.name, parent, position, top.colour, storage,
+                    index=position + 1,
+                    emoji=demo.category_emoji(sub.name, sub.items[0][0]),
+                )  # fmt: skip
                 progress.advance()
         progress.finish()
         return nodes
 
-    def _category(self, name, parent, position, colour, storage, index=0):
+    def _category(self, name, parent, position, colour, storage, *, index=0, emoji):
         slug = slugify(name)
         category = Category.objects.filter(slug=slug).first()
         if category is not None:
             return category
-        image = f"demo/categories/{slug}.jpg"
+        image = f"demo/{_picture_style()}/categories/{slug}.webp"
         if not storage.exists(image):
-            picture = demo.picture_render(name, colour, index=index, size=320)
+            picture = demo.picture_render(
+                name,
+                colour,
+                index=index,
+                size=CATEGORY_PICTURE_SIZE,
+                format="WEBP",
+                emoji=emoji,
+                shape="loose",
+            )
             image = storage.save(image, ContentFile(picture))
         return services.category_save(
             category=Category(
@@ -182,27 +202,41 @@ class Command(BaseCommand):
         )
 
     def _pictures(self, tree) -> dict[str, tuple[str, str]]:
-        """Draw one picture per item (shared by its brands) unless stored already."""
+        """Draw one picture per item (shared by its brands) unless stored already.
+
+        Each distinct picture is drawn once, in the sizes the pages use, and
+        every product of that item points at the same files: seeding 10,000
+        products draws a few hundred pictures.
+        """
         items = [
-            (top, item)
+            (top, sub, item)
             for top, subs in tree
             for sub in subs
             for item, _price in sub.items
         ]
         progress = Progress(self.stdout, "pictures", len(items), enabled=self.show)
         storage = ProductImage._meta.get_field("image").storage
+        folder = f"demo/{_picture_style()}"
         pool = {}
-        for index, (top, item) in enumerate(items):
+        for index, (top, sub, item) in enumerate(items):
             key = slugify(item)
-            image, thumbnail = f"demo/products/{key}.jpg", f"demo/thumbs/{key}.webp"
+            look = {
+                "index": index,
+                "emoji": demo.item_emoji(item) or demo.category_emoji(sub.name),
+                "shape": demo.pack_shape(sub),
+            }
+            image = f"{folder}/products/{key}.jpg"
+            thumbnail = f"{folder}/thumbs/{key}.webp"
             if not storage.exists(image):
-                picture = demo.picture_render(item, top.colour, index=index)
+                # The product page's picture; JPEG encodes four times faster
+                # than WebP at this size, which 10,000-product seeds feel.
+                picture = demo.picture_render(item, top.colour, **look)
                 image = storage.save(image, ContentFile(picture))
             if not storage.exists(thumbnail):
                 # Drawn at thumbnail size straight away: as thumbnail_render
                 # would make it, without scaling hundreds of pictures down.
                 picture = demo.picture_render(
-                    item, top.colour, index=index, size=THUMBNAIL_SIZE, format="WEBP"
+                    item, top.colour, size=THUMBNAIL_SIZE, format="WEBP", **look
                 )
                 thumbnail = storage.save(thumbnail, ContentFile(picture))
             pool[item] = (image, thumbnail)
@@ -226,20 +260,27 @@ class Command(BaseCommand):
             if p.index not in existing
         ]
         slugs = set(Product.objects.values_list("slug", flat=True))
+        # A top-up with another number of categories lays products out
+        # differently; a name already on the shelf gets a variety.
+        names = set(Product.objects.values_list("name", flat=True))
         progress = Progress(self.stdout, "products", len(plan), enabled=self.show)
         created = []
         for start in range(0, len(plan), BATCH):
             batch = plan[start : start + BATCH]
             with transaction.atomic():
-                created += self._product_batch(batch, slugs, sellers, nodes, pictures)
+                created += self._product_batch(
+                    batch, slugs, names, sellers, nodes, pictures
+                )
             progress.advance(len(batch))
         progress.finish()
         return created
 
-    def _product_batch(self, batch, slugs, sellers, nodes, pictures) -> list[tuple]:
+    def _product_batch(self, batch, slugs, names, sellers, nodes, pictures):
         rows = []
         for item in batch:
-            slug = base = slugify(item.name)[:200]
+            name = demo.product_name_free(item, taken=names)
+            names.add(name)
+            slug = base = slugify(name)[:200]
             n = 2
             while slug in slugs:
                 slug, n = f"{base}-{n}", n + 1
@@ -248,7 +289,7 @@ class Command(BaseCommand):
                 Product(
                     seller=sellers[item.top.seller],
                     category=nodes[item.sub.name],
-                    name=item.name,
+                    name=name,
                     slug=slug,
                     brand=item.brand,
                     description=demo.product_description(item),
@@ -274,7 +315,7 @@ class Command(BaseCommand):
                     product_id=product_id,
                     image=image,
                     thumbnail=thumbnail,
-                    alt_text=item.name,
+                    alt_text=row.name,
                 )
             )
         ProductVariant.objects.bulk_create(variants, batch_size=BATCH)
