@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from accounts.tests.factories import PASSWORD, AddressFactory, UserFactory
-from orders.services import cart_get_or_create, cart_line_add
+from orders.services.cart import cart_get_or_create, cart_line_add
 from tests.conftest import IN_CI
 from tests.e2e import steps
 from tests.shopdata import PIN_CODE, shop_seed

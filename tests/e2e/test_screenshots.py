@@ -28,12 +28,9 @@ def demo_shop(live_shop):
 
     from catalog.models import Product
     from orders.models import OrderStatus
-    from orders.services import (
-        cart_get_or_create,
-        cart_line_add,
-        order_place,
-        order_status_change,
-    )
+    from orders.services.cart import cart_get_or_create, cart_line_add
+    from orders.services.placement import order_place
+    from orders.services.status import order_status_change
     from orders.tests.factories import DeliverySlotFactory, ServiceAreaFactory
 
     call_command("seed_demo", products=160, stdout=StringIO())

@@ -266,7 +266,7 @@ def test_the_seller_reads_addresses_amounts_and_dates(live_shop, wide_page):
 
 
 def test_the_header_and_order_page_speak_to_the_shopper(live_shop, desktop_page):
-    from orders.services import order_status_change
+    from orders.services.status import order_status_change
 
     shop = shop_seed()
     user = UserFactory(name="Ravi Kumar")
