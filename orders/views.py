@@ -241,12 +241,20 @@ def _checkout_page(request, *, form=None, address_form=None, problem=None, statu
     )
     for address in addresses:
         address.area = areas.get(address.postal_code)
-    slots = list(selectors.delivery_slots_bookable()[:SLOTS_SHOWN])
-
     chosen_address = request.POST.get("address") or request.GET.get("address")
     if not chosen_address:
         serviceable = [a for a in addresses if a.area is not None]
         chosen_address = serviceable[0].pk if serviceable else ""
+    # The slots offered are those of the store serving the chosen address.
+    chosen_area = next(
+        (a.area for a in addresses if str(a.pk) == str(chosen_address) and a.area),
+        None,
+    )
+    slots = list(
+        selectors.delivery_slots_bookable(
+            store_id=chosen_area.store_id if chosen_area else None
+        )[:SLOTS_SHOWN]
+    )
     chosen_slot = request.POST.get("slot") or (slots[0].pk if slots else "")
     return render(
         request,

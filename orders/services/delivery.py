@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from orders.models import DeliverySlot
+from orders.models import DarkStore, DeliverySlot
 from orders.services.stock import delivery_slot_capacity_change
 
 # Hours (local time) at which an hourly delivery slot starts: 07:00 to 22:00.
@@ -21,7 +21,7 @@ SLOT_EDITABLE_FIELDS = ("starts_at", "ends_at", "is_active")
 def delivery_slots_ensure(
     *, days: int = DELIVERY_DAYS_AHEAD, capacity: int | None = None, now=None
 ) -> int:
-    """Create the hourly slots of the next `days` days that do not exist yet."""
+    """Create each active store's hourly slots of the next `days` days not there yet."""
     now = now or timezone.now()
     capacity = capacity if capacity is not None else settings.SHOP_SLOT_CAPACITY
     zone = timezone.get_current_timezone()
@@ -36,12 +36,15 @@ def delivery_slots_ensure(
     existing = set(
         DeliverySlot.objects.filter(
             starts_at__in=[start for start, _end in windows]
-        ).values_list("starts_at", "ends_at")
+        ).values_list("store_id", "starts_at", "ends_at")
     )
     new = [
-        DeliverySlot(starts_at=start, ends_at=end, capacity=capacity)
+        DeliverySlot(store_id=store_id, starts_at=start, ends_at=end, capacity=capacity)
+        for store_id in DarkStore.objects.filter(is_active=True).values_list(
+            "pk", flat=True
+        )
         for start, end in windows
-        if (start, end) not in existing
+        if (store_id, start, end) not in existing
     ]
     # A second beat run at the same moment loses quietly to the unique window.
     DeliverySlot.objects.bulk_create(new, ignore_conflicts=True)

@@ -24,7 +24,11 @@ from orders.services.cancellation import order_cancel, order_expire_unpaid
 from orders.services.cart import cart_get_or_create, cart_line_add
 from orders.services.placement import order_place
 from orders.services.stock import delivery_slot_book
-from orders.tests.factories import DeliverySlotFactory, ServiceAreaFactory
+from orders.tests.factories import (
+    DeliverySlotFactory,
+    ServiceAreaFactory,
+    store_stock_set,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -83,7 +87,7 @@ def test_fifty_buyers_for_the_last_ten_units_make_ten_orders():
     variant = ProductVariantFactory(stock=50)
     slot = DeliverySlotFactory(capacity=100)
     buyers = _buyers(BUYERS, variant)
-    ProductVariant.objects.filter(pk=variant.pk).update(stock=10)
+    store_stock_set(variant=variant, quantity=10)
 
     outcomes = _run_together([_place(user, address, slot) for user, address in buyers])
 

@@ -6,8 +6,14 @@ from django.utils import timezone
 from orders.models import DeliverySlot
 from orders.services.delivery import DELIVERY_HOURS, delivery_slots_ensure
 from orders.tasks import delivery_slots_ensure as delivery_slots_ensure_task
+from orders.tests.factories import DarkStoreFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def store():
+    return DarkStoreFactory()
 
 
 def _at(hour: int, days: int = 0):
@@ -49,3 +55,19 @@ def test_running_twice_creates_nothing_more_and_keeps_bookings():
 def test_the_beat_task_opens_slots():
     assert delivery_slots_ensure_task.delay().get() > 0
     assert DeliverySlot.objects.filter(starts_at__gt=timezone.now()).exists()
+
+
+def test_each_active_store_gets_its_own_slots(store):
+    other = DarkStoreFactory(name="Koramangala")
+    DarkStoreFactory(name="Closed for good", is_active=False)
+
+    created = delivery_slots_ensure(days=1, now=_at(5))
+
+    assert created == 2 * len(DELIVERY_HOURS)
+    for each in (store, other):
+        starts = list(
+            DeliverySlot.objects.filter(store=each)
+            .order_by("starts_at")
+            .values_list("starts_at", flat=True)
+        )
+        assert starts == [_at(hour) for hour in DELIVERY_HOURS]
