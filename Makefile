@@ -22,6 +22,7 @@ run: export DJANGO_SETTINGS_MODULE := shop.settings.local
 run: $(INSTALLED)
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py seed_demo --products $(RUN_PRODUCTS)
+	$(PY) manage.py demo_stores
 	$(PY) manage.py demo_users
 	$(PY) manage.py runserver 127.0.0.1:8000
 

@@ -15,7 +15,8 @@ exactly once (`Order.stock_released_at`). Goods out for delivery or delivered do
 """
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from catalog.models import ProductVariant
@@ -102,6 +103,35 @@ def stock_return(*, store_id: int, quantities: dict[int, int]) -> None:
         _shelf_move(
             store_id=store_id, variant_id=variant_id, delta=quantities[variant_id]
         )
+
+
+def stock_unshelved_place(*, store_ids: list[int]) -> int:
+    """Split each variant's stock that is on no shelf evenly over these stores.
+
+    A variant's `stock` beyond the sum of its shelves is stock counted
+    before it had a store (the demo seed writes it so); it goes onto the
+    shelves, the first stores taking the remainder, and the variant's sum
+    stays as it is. Return how many variants were placed.
+    """
+    unshelved = (
+        ProductVariant.objects.annotate(
+            shelved=Coalesce(Sum("store_stock__quantity"), 0)
+        )
+        .filter(stock__gt=F("shelved"))
+        .values_list("pk", F("stock") - F("shelved"))
+        .order_by("pk")
+    )
+    placed = 0
+    for variant_id, quantity in unshelved:
+        share, remainder = divmod(quantity, len(store_ids))
+        for position, store_id in enumerate(store_ids):
+            amount = share + (1 if position < remainder else 0)
+            row, _created = StoreStock.objects.get_or_create(
+                store_id=store_id, variant_id=variant_id
+            )
+            StoreStock.objects.filter(pk=row.pk).update(quantity=F("quantity") + amount)
+        placed += 1
+    return placed
 
 
 def delivery_slot_book(*, slot_id: int) -> None:
