@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from catalog.models import ProductVariant
 from orders.errors import OutOfStock, SlotFull
+from orders.locks import variants_lock
 from orders.models import DeliverySlot, Order, OrderLine, OrderStatus, StoreStock
 from orders.selectors import variant_is_sellable
 from shop.errors import Conflict, DomainError, NotFound
@@ -103,6 +104,30 @@ def stock_return(*, store_id: int, quantities: dict[int, int]) -> None:
         _shelf_move(
             store_id=store_id, variant_id=variant_id, delta=quantities[variant_id]
         )
+
+
+@transaction.atomic
+def store_stock_adjust(*, store_id: int, variant_id: int, delta: int) -> StoreStock:
+    """Change a store's shelf of a variant by `delta` (a count, not a total).
+
+    Staff count while orders take stock, so they say what arrived or went
+    missing, and the sales made while they typed stay taken. Raises Conflict
+    when the shelf has fewer than `-delta`; returns the shelf as it is now.
+    """
+    locked = variants_lock(variant_ids=[variant_id])
+    if not locked:
+        raise NotFound("That product size does not exist.")
+    variant = locked[0]
+    row, _created = StoreStock.objects.get_or_create(
+        store_id=store_id, variant_id=variant_id
+    )
+    if not _shelf_move(store_id=store_id, variant_id=variant_id, delta=delta):
+        raise Conflict(
+            f"The store has {row.quantity} of {variant.sku}; it cannot lose {-delta}.",
+            code="stock_below_zero",
+        )
+    row.refresh_from_db(fields=["quantity"])
+    return row
 
 
 def stock_unshelved_place(*, store_ids: list[int]) -> int:

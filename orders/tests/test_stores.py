@@ -14,13 +14,14 @@ from orders.errors import OutOfStock
 from orders.models import Order, OrderStatus, StoreStock
 from orders.services.cancellation import order_cancel, order_expire_unpaid
 from orders.services.placement import order_place
+from orders.services.stock import store_stock_adjust
 from orders.tests.factories import (
     DarkStoreFactory,
     DeliverySlotFactory,
     ServiceAreaFactory,
     store_stock_set,
 )
-from shop.errors import DomainError
+from shop.errors import Conflict, DomainError
 
 pytestmark = pytest.mark.django_db
 
@@ -157,3 +158,54 @@ def test_staff_see_each_store_with_its_codes(client, staff_user, area, two_store
     assert "Koramangala" in page
     assert "560095" in page
     assert "560001" in page
+
+
+def test_staff_change_a_shelf_by_a_count_keeping_sales_made_meanwhile(
+    user, address, slot, stocked, two_stores, fill_cart
+):
+    here, there = two_stores
+    # An order takes 3 while the staff member counts the delivery of 24.
+    fill_cart(user, (stocked, 3))
+    order_place(user=user, address=address, slot=slot)
+
+    shelf = store_stock_adjust(store_id=here.pk, variant_id=stocked.pk, delta=24)
+
+    assert (shelf.quantity, _shelf(there, stocked)) == (25, 9)
+    assert _total(stocked) == 34
+
+
+def test_a_shelf_cannot_lose_more_than_it_has(stocked, two_stores):
+    here, _there = two_stores
+
+    with pytest.raises(Conflict) as caught:
+        store_stock_adjust(store_id=here.pk, variant_id=stocked.pk, delta=-5)
+
+    assert caught.value.code == "stock_below_zero"
+    assert caught.value.message == (
+        f"The store has 4 of {stocked.sku}; it cannot lose 5."
+    )
+    assert (_shelf(here, stocked), _total(stocked)) == (4, 13)
+
+
+def test_the_admin_stocks_a_new_shelf_and_refuses_a_shelf_below_zero(
+    client, staff_user, stocked, two_stores
+):
+    _here, there = two_stores
+    fresh = ProductVariantFactory(stock=0)
+    client.force_login(staff_user)
+
+    added = client.post(
+        "/admin/orders/storestock/add/",
+        {"store": str(there.pk), "variant": str(fresh.pk), "change_by": "6"},
+    )
+    row = StoreStock.objects.get(store=there, variant=stocked)
+    refused = client.post(
+        f"/admin/orders/storestock/{row.pk}/change/", {"change_by": "-10"}, follow=True
+    )
+
+    assert added.status_code == 302
+    assert (_shelf(there, fresh), _total(fresh)) == (6, 6)
+    assert f"The store has 9 of {stocked.sku}; it cannot lose 10." in (
+        refused.content.decode()
+    )
+    assert _shelf(there, stocked) == 9
