@@ -5,6 +5,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 RUN_PRODUCTS ?= 300
+# `make run PORT=8123` serves elsewhere; the demo logins and email links follow.
+PORT ?= 8000
 
 export PYTHONDONTWRITEBYTECODE := 1
 
@@ -17,14 +19,16 @@ $(INSTALLED): requirements.txt requirements-dev.txt
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
-## Serve the shop at http://127.0.0.1:8000 on SQLite with a demo catalogue.
+## Serve the shop at http://127.0.0.1:$(PORT) on SQLite with a demo catalogue.
 run: export DJANGO_SETTINGS_MODULE := shop.settings.local
+run: export SITE_URL := http://127.0.0.1:$(PORT)
 run: $(INSTALLED)
+	mkdir -p var
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py seed_demo --products $(RUN_PRODUCTS)
-	$(PY) manage.py demo_stores
 	$(PY) manage.py demo_users
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py demo_delivery
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## Lint, then the whole suite on PostgreSQL and Redis.
 test: $(INSTALLED) system-packages services lint

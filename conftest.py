@@ -77,6 +77,14 @@ def _data_migrations_after_flush(request):
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "invoices": {
+            **settings.STORAGES["invoices"],
+            "OPTIONS": {"location": settings.PRIVATE_MEDIA_ROOT},
+        },
+    }
 
 
 @pytest.fixture
@@ -149,6 +157,7 @@ def _worker_env(database_name: str) -> dict:
         "DATABASE_URL": url,
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "MEDIA_ROOT": settings.MEDIA_ROOT,
+        "PRIVATE_MEDIA_ROOT": settings.PRIVATE_MEDIA_ROOT,
     }
 
 

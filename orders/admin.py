@@ -131,8 +131,10 @@ class OrderAdmin(OrderInvoicingAdminMixin, OrderPaymentsAdminMixin, admin.ModelA
         "total",
         "refunded_amount",
         "idempotency_key",
+        "client_ip",
     )
-    staff_only_actions = ("cancel_orders",)
+    # Delivery steps belong to staff (order_status_change refuses sellers).
+    staff_only_actions = ("cancel_orders", "mark_out_for_delivery", "mark_delivered")
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

@@ -46,6 +46,7 @@ def _order_context(order: Order) -> dict:
 def _attachment(invoice: Invoice) -> dict:
     return {
         "path": invoice.pdf.name,
+        "storage": "invoices",
         "filename": f"{invoice.number}.pdf",
         "mimetype": "application/pdf",
     }

@@ -1,6 +1,6 @@
 """The refusals of the orders app, each with its machine-readable code."""
 
-from shop.errors import Conflict
+from shop.errors import Conflict, DomainError
 
 
 class OutOfStock(Conflict):
@@ -30,3 +30,41 @@ class IllegalTransition(Conflict):
     """The order's status may not change that way."""
 
     code = "illegal_transition"
+
+
+class DeliveryStepForStaff(DomainError):
+    """A seller asked for a delivery step, which only staff take."""
+
+    code = "delivery_step_for_staff"
+    status_code = 403
+
+
+class TooManyUnpaidOrders(Conflict):
+    """The shopper, or their client address, already holds stock in enough
+    unpaid orders."""
+
+    code = "too_many_unpaid_orders"
+
+
+class OrderShareExceeded(Conflict):
+    """A line asked for more of a variant than one order may take; nothing was
+    taken."""
+
+    code = "order_share_exceeded"
+
+    def __init__(self, items: list[dict]):
+        names = ", ".join(f"{item['allowed']} of {item['name']}" for item in items)
+        super().__init__(
+            f"One order may take at most {names} right now, so that other "
+            "shoppers get some too. Nothing was ordered; please lower the "
+            "quantity.",
+            extra={"items": items},
+        )
+        self.items = items
+
+
+class EmailNotVerified(DomainError):
+    """Only a shopper whose email is confirmed may place an order."""
+
+    code = "email_not_verified"
+    status_code = 403

@@ -7,6 +7,8 @@ service that is handed a locked row says "call while holding `order_lock`"
 and never locks the row again: one lock per row per transaction.
 """
 
+from django.db import connection
+
 from catalog.models import ProductVariant
 from orders.models import Cart, Order, OrderLine
 from orders.payments.models import Payment
@@ -39,6 +41,18 @@ def variants_lock(*, variant_ids) -> list[ProductVariant]:
         .filter(pk__in=sorted(set(variant_ids)))
         .order_by("pk")
     )
+
+
+def client_orders_lock(*, client_ip: str) -> None:
+    """Serialise placements from one client address until the transaction ends,
+    so its count of unpaid orders cannot be raced (PostgreSQL; SQLite
+    serialises every write anyway)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtext(%s))", [f"order-client:{client_ip}"]
+        )
 
 
 def order_lock(*, order_id: int) -> Order:

@@ -177,6 +177,9 @@ class Order(models.Model):
     # Set when stock and the slot went back, so it happens once.
     stock_released_at = models.DateTimeField(null=True, blank=True)
     payment_due_at = models.DateTimeField(db_index=True)
+    # Where the order was placed from, as the rate limits see it: unpaid
+    # orders are limited per client address too.
+    client_ip = models.GenericIPAddressField(null=True, blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -260,8 +263,14 @@ class OrderStatusChange(models.Model):
 
 
 # The models of the sub-packages are the orders app's too; importing them here
-# registers them with the app, and the migrations name `_invoice_path` here.
-from orders.invoicing.models import Invoice, InvoiceSequence, _invoice_path  # noqa: E402
+# registers them with the app, and the migrations name `_invoice_path` and
+# `invoice_storage` here.
+from orders.invoicing.models import (  # noqa: E402
+    Invoice,
+    InvoiceSequence,
+    _invoice_path,
+    invoice_storage,
+)
 from orders.payments.models import Payment, Refund, StripeEvent  # noqa: E402
 from orders.stores.models import DarkStore, StoreStock  # noqa: E402
 
@@ -283,4 +292,5 @@ __all__ = [
     "StoreStock",
     "StripeEvent",
     "_invoice_path",
+    "invoice_storage",
 ]

@@ -158,6 +158,16 @@ def service_area_get(*, postal_code: str) -> ServiceArea | None:
     ).first()
 
 
+def service_areas_active() -> list[ServiceArea]:
+    """Return the service areas the shop delivers to (an active store serves
+    them), by postal code."""
+    return list(
+        ServiceArea.objects.filter(is_active=True, store__is_active=True).order_by(
+            "postal_code"
+        )
+    )
+
+
 def delivery_slots_bookable(
     *, store_id: int | None, now=None
 ) -> QuerySet[DeliverySlot]:
@@ -190,6 +200,19 @@ def delivery_slot_get(*, slot_id: int) -> DeliverySlot | None:
 
 
 # ORDERS
+
+
+def unpaid_order_count(*, now, user=None, client_ip: str | None = None) -> int:
+    """Return how many orders of the user (or placed from the client address)
+    await payment and still hold their stock."""
+    unpaid = Order.objects.filter(
+        status=OrderStatus.PENDING_PAYMENT, payment_due_at__gt=now
+    )
+    if user is not None:
+        unpaid = unpaid.filter(user=user)
+    if client_ip is not None:
+        unpaid = unpaid.filter(client_ip=client_ip)
+    return unpaid.count()
 
 
 def order_list_for_user(*, user) -> QuerySet[Order]:

@@ -50,11 +50,12 @@ from orders.services.cart import (
     cart_line_set,
     cart_read,
 )
+from orders.services.delivery import delivery_slots_offer
 from orders.services.placement import order_place
 from shop.errors import DomainError
 from shop.http import safe_next
 from shop.money import money_format
-from shop.ratelimit import check_rate
+from shop.ratelimit import check_rate, client_ip
 
 ORDERS_PER_PAGE = 20
 SLOTS_SHOWN = 48
@@ -193,7 +194,12 @@ def _cart_page(request, *, postal_form=None, status=200):
     return render(
         request,
         "orders/cart.html",
-        {"summary": summary, "notes": notes, "postal_form": postal_form},
+        {
+            "summary": summary,
+            "notes": notes,
+            "postal_form": postal_form,
+            "served_areas": selectors.service_areas_active(),
+        },
         status=status,
     )
 
@@ -218,11 +224,58 @@ def delivery_area_set(request):
                 f"We deliver to {area.postal_code} in {area.promise_minutes} minutes.",
             )
             return redirect(safe_next(request, reverse("orders:cart")))
-        form.add_error("postal_code", f"Sorry, we do not deliver to {postal_code} yet.")
+        form.add_error(
+            "postal_code",
+            f"Sorry, we do not deliver to {postal_code} yet. "
+            "Try one of the PIN codes below.",
+        )
     return _cart_page(request, postal_form=form, status=400)
 
 
 # CHECKOUT
+
+
+def _postal_codes_named(areas) -> str:
+    return ", ".join(
+        f"{area.postal_code} ({area.name})" if area.name else area.postal_code
+        for area in areas
+    )
+
+
+def _checkout_blockers(*, addresses, slots, served_areas) -> list[str]:
+    """Return why the order cannot be placed as the page stands; empty when it can."""
+    blockers = []
+    served = any(address.area for address in addresses)
+    if not served:
+        named = _postal_codes_named(served_areas)
+        if not served_areas:
+            blockers.append("We are not delivering anywhere at the moment.")
+        elif addresses:
+            blockers.append(
+                "None of your addresses is in an area we deliver to. Add one "
+                f"in one of these PIN codes: {named}."
+            )
+        else:
+            blockers.append(
+                f"Add a delivery address in one of these PIN codes: {named}."
+            )
+    # Slots are the serving store's: without a served address there are none
+    # to offer yet, and the address is the thing to fix.
+    if served and not slots:
+        blockers.append(
+            "No delivery slot is open right now. Please try again a little later."
+        )
+    return blockers
+
+
+def _chosen_address(request, *, addresses) -> str:
+    """Return the pk of the address to preselect: the one asked for when it is
+    served, else the first served one (a disabled radio cannot be sent)."""
+    asked = request.POST.get("address") or request.GET.get("address") or ""
+    serviceable = [str(address.pk) for address in addresses if address.area]
+    if asked in serviceable:
+        return asked
+    return serviceable[0] if serviceable else ""
 
 
 def _checkout_page(request, *, form=None, address_form=None, problem=None, status=200):
@@ -241,20 +294,17 @@ def _checkout_page(request, *, form=None, address_form=None, problem=None, statu
     )
     for address in addresses:
         address.area = areas.get(address.postal_code)
-    chosen_address = request.POST.get("address") or request.GET.get("address")
-    if not chosen_address:
-        serviceable = [a for a in addresses if a.area is not None]
-        chosen_address = serviceable[0].pk if serviceable else ""
+    chosen_address = _chosen_address(request, addresses=addresses)
     # The slots offered are those of the store serving the chosen address.
     chosen_area = next(
-        (a.area for a in addresses if str(a.pk) == str(chosen_address) and a.area),
-        None,
+        (a.area for a in addresses if str(a.pk) == chosen_address and a.area), None
     )
     slots = list(
-        selectors.delivery_slots_bookable(
-            store_id=chosen_area.store_id if chosen_area else None
-        )[:SLOTS_SHOWN]
+        delivery_slots_offer(store_id=chosen_area.store_id if chosen_area else None)[
+            :SLOTS_SHOWN
+        ]
     )
+    served_areas = selectors.service_areas_active()
     chosen_slot = request.POST.get("slot") or (slots[0].pk if slots else "")
     return render(
         request,
@@ -264,7 +314,11 @@ def _checkout_page(request, *, form=None, address_form=None, problem=None, statu
             "notes": notes,
             "addresses": addresses,
             "slots": slots,
-            "chosen_address": str(chosen_address),
+            "served_areas": served_areas,
+            "blockers": _checkout_blockers(
+                addresses=addresses, slots=slots, served_areas=served_areas
+            ),
+            "chosen_address": chosen_address,
             "chosen_slot": str(chosen_slot),
             # A fresh one-time token per rendering: a double click sends the
             # same token twice, and `order_place` gives one order for it.
@@ -300,6 +354,7 @@ def checkout(request):
             address=address,
             slot=slot,
             idempotency_key=f"web:{form.cleaned_data['token']}",
+            client_ip=client_ip(request),
         )
     except DomainError as exc:
         return _checkout_page(request, problem=exc, status=exc.status_code)

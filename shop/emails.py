@@ -12,7 +12,7 @@ import mimetypes
 from email.utils import parseaddr
 
 from django.conf import settings
-from django.core.files.storage import default_storage
+from django.core.files.storage import storages
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F
@@ -38,7 +38,8 @@ def email_queue(
 
     Calling it again with the same key returns the first email and sends
     nothing more. `attachments` are ``{"path", "filename", "mimetype"}`` dicts
-    naming files on the default storage, read when the email is sent.
+    naming files on the default storage, or on the STORAGES alias in an
+    optional ``"storage"`` key, read when the email is sent.
     """
     existing = OutboundEmail.objects.filter(key=key).first()
     if existing is not None:
@@ -84,7 +85,8 @@ def _message(email: OutboundEmail) -> EmailMultiAlternatives:
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
     for attachment in email.attachments:
-        with default_storage.open(attachment["path"], "rb") as fh:
+        storage = storages[attachment.get("storage", "default")]
+        with storage.open(attachment["path"], "rb") as fh:
             content = fh.read()
         mimetype = (
             attachment.get("mimetype")

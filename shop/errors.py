@@ -8,7 +8,7 @@ errors only.
 import logging
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django_ratelimit.exceptions import Ratelimited
 from rest_framework import exceptions, status
@@ -51,6 +51,15 @@ class RateLimited(Ratelimited):
 
 
 RATE_LIMIT_MESSAGE = "Too many attempts. Please wait a little and try again."
+API_PREFIX = "/api/"
+# Refusals Django makes before or outside a DRF view (no route, a method a
+# plain view does not take, a malformed request), with DRF's codes and words.
+DJANGO_REFUSALS = {
+    400: ("bad_request", "The request is not valid."),
+    403: ("permission_denied", "You do not have permission to perform this action."),
+    404: ("not_found", "Not found."),
+    405: ("method_not_allowed", 'Method "{method}" not allowed.'),
+}
 
 
 def _error(code: str, detail: str, http_status: int, **extra) -> Response:
@@ -93,12 +102,23 @@ def api_exception_handler(exc, context):
     return response
 
 
+def api_refusal(request, *, status: int) -> JsonResponse | None:
+    """Return Django's refusal of an API request in the API's error shape.
+
+    None for a page outside /api/ or a status the shape does not name.
+    """
+    if not request.path.startswith(API_PREFIX) or status not in DJANGO_REFUSALS:
+        return None
+    code, detail = DJANGO_REFUSALS[status]
+    return JsonResponse(
+        {"code": code, "detail": detail.format(method=request.method)}, status=status
+    )
+
+
 def ratelimited(request, exception=None):
     """The browser's answer to a rate limit: the 429 page with Retry-After."""
     retry_after = getattr(exception, "retry_after", 60)
-    if request.path.startswith("/api/"):
-        from django.http import JsonResponse
-
+    if request.path.startswith(API_PREFIX):
         response = JsonResponse(
             {"code": "rate_limited", "detail": RATE_LIMIT_MESSAGE}, status=429
         )

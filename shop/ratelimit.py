@@ -8,7 +8,7 @@ handler turn into an answer with a `Retry-After` header.
 import time
 
 from django.conf import settings
-from django_ratelimit.core import _split_rate, is_ratelimited
+from django_ratelimit.core import _get_ip, _split_rate, is_ratelimited
 
 from shop.errors import RateLimited
 
@@ -17,6 +17,12 @@ def _retry_after(rate: str) -> int:
     _count, period = _split_rate(rate)
     # django-ratelimit windows are aligned to multiples of the period.
     return max(1, period - int(time.time()) % period)
+
+
+def client_ip(request) -> str:
+    """Return the client's address as the "ip" limits key it (a Django or DRF
+    request), so every per-client rule counts the same client."""
+    return _get_ip(getattr(request, "_request", request))
 
 
 def check_rate(request, *, group: str, rate_setting: str, key="ip") -> None:

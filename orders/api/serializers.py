@@ -214,10 +214,17 @@ class ShortageSerializer(serializers.Serializer):
     sku = serializers.CharField()
     name = serializers.CharField()
     requested = serializers.IntegerField()
-    available = serializers.IntegerField()
+    available = serializers.IntegerField(
+        required=False, help_text="`out_of_stock`: how many are left."
+    )
+    allowed = serializers.IntegerField(
+        required=False,
+        help_text="`order_share_exceeded`: the most one order may take now.",
+    )
 
 
 class OutOfStockErrorSerializer(ErrorSerializer):
-    """409 `out_of_stock`: which items ran out and how many are left."""
+    """409 `out_of_stock` or `order_share_exceeded`: which items, and how many
+    are left or may be taken."""
 
     items = ShortageSerializer(many=True, required=False)

@@ -40,10 +40,11 @@ from orders.services.cart import (
     cart_line_set,
     cart_read,
 )
+from orders.services.delivery import delivery_slots_offer
 from orders.services.placement import order_place
 from shop.api_schema import ErrorSerializer, error_responses
 from shop.errors import DomainError, NotFound
-from shop.ratelimit import check_rate
+from shop.ratelimit import check_rate, client_ip
 
 TAG_CART = ["cart"]
 TAG_DELIVERY = ["delivery"]
@@ -57,7 +58,9 @@ CART_RESPONSE_ERRORS = error_responses(400, 401, 404)
 OUT_OF_STOCK = OpenApiResponse(
     OutOfStockErrorSerializer,
     description="`out_of_stock` (with `items`: what ran out and how many are "
-    "left; nothing was taken), `slot_full`, `unavailable` or another conflict.",
+    "left; nothing was taken), `order_share_exceeded` (with `items`: the most "
+    "one order may take of each), `too_many_unpaid_orders`, `slot_full`, "
+    "`unavailable` or another conflict.",
 )
 
 
@@ -232,9 +235,7 @@ class SlotListView(APIView):
                 f"Sorry, we do not deliver to {postal_code} yet.",
                 code="not_serviceable",
             )
-        slots = list(
-            selectors.delivery_slots_bookable(store_id=area.store_id)[:SLOTS_LISTED]
-        )
+        slots = list(delivery_slots_offer(store_id=area.store_id)[:SLOTS_LISTED])
         return Response(
             SlotListSerializer({"postal_code": postal_code, "slots": slots}).data
         )
@@ -301,7 +302,7 @@ class OrderListView(generics.ListAPIView):
                 description="The order an earlier request with this "
                 "Idempotency-Key placed.",
             ),
-            **error_responses(400, 401, 404, 429),
+            **error_responses(400, 401, 403, 404, 429),
             409: OUT_OF_STOCK,
         },
         tags=TAG_ORDERS,
@@ -321,7 +322,11 @@ class OrderListView(generics.ListAPIView):
         )
         slot = selectors.delivery_slot_get(slot_id=serializer.validated_data["slot"])
         placed = order_place(
-            user=request.user, address=address, slot=slot, idempotency_key=key
+            user=request.user,
+            address=address,
+            slot=slot,
+            idempotency_key=key,
+            client_ip=client_ip(request),
         )
         order = selectors.order_of_user(user=request.user, number=placed.number)
         return Response(

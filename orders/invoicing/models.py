@@ -9,11 +9,20 @@ import uuid
 from django.db import models
 
 from shop.money import MONEY_FIELD as MONEY
+from shop.storage import NamedStorage
 
 
 def _invoice_path(instance, filename):
     # A random path: knowing an order number must not reveal its invoice.
     return f"invoices/{instance.issued_at:%Y}/{uuid.uuid4().hex}.pdf"
+
+
+def invoice_storage():
+    """The private storage of invoice PDFs (STORAGES["invoices"])."""
+    return INVOICE_STORAGE
+
+
+INVOICE_STORAGE = NamedStorage("invoices")
 
 
 class InvoiceSequence(models.Model):
@@ -59,7 +68,7 @@ class Invoice(models.Model):
     sequence = models.PositiveIntegerField()
     amount = models.DecimalField(**MONEY)
     currency = models.CharField(max_length=3)
-    pdf = models.FileField(upload_to=_invoice_path, blank=True)
+    pdf = models.FileField(upload_to=_invoice_path, storage=invoice_storage, blank=True)
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.PENDING
     )

@@ -264,9 +264,10 @@ def order_unsent_emails(*, order: Order) -> QuerySet[OutboundEmail]:
 
 def order_refunds_without_ready_credit_note(*, order: Order) -> QuerySet[Refund]:
     """Return the order's succeeded refunds whose credit note is missing or not
-    ready."""
+    ready; a payment the order never kept goes back without one."""
     return (
         Refund.objects.filter(order=order, status=Refund.Status.SUCCEEDED)
+        .exclude(payment__status=Payment.Status.CANCELED)
         .filter(
             Q(credit_note__isnull=True) | ~Q(credit_note__status=Invoice.Status.READY)
         )
@@ -278,58 +279,85 @@ def order_refunds_without_ready_credit_note(*, order: Order) -> QuerySet[Refund]
 
 
 def order_ids_without_invoice_or_confirmation(
-    *, paid_after: datetime, paid_before: datetime
+    *, paid_after: datetime, paid_before: datetime, retrying_paid_before: datetime
 ) -> list[int]:
     """Return paid orders whose invoice is missing or still pending, or whose
-    confirmation was never recorded; failed invoices wait for a person."""
-    invoice_status = Invoice.objects.filter(
-        order=OuterRef("pk"), kind=Invoice.Kind.INVOICE
-    ).values("status")[:1]
+    confirmation was never recorded.
+
+    A pending invoice whose last attempt failed has a retry coming, so it
+    counts only when paid before `retrying_paid_before`; failed invoices wait
+    for a person.
+    """
+    invoices = Invoice.objects.filter(order=OuterRef("pk"), kind=Invoice.Kind.INVOICE)
     confirmation = OutboundEmail.objects.filter(
         key=Concat(
             Value(ORDER_CONFIRMATION_KEY.format(order_id="")),
             Cast(OuterRef("pk"), CharField()),
         )
     )
+    lost = Q(paid_at__lte=paid_before) & (
+        Q(invoice_status__isnull=True)
+        | Q(invoice_status=Invoice.Status.PENDING, invoice_error="")
+        | Q(invoice_status=Invoice.Status.READY, confirmed=False)
+    )
+    retrying = Q(
+        paid_at__lte=retrying_paid_before, invoice_status=Invoice.Status.PENDING
+    )
     return list(
-        Order.objects.filter(paid_at__gt=paid_after, paid_at__lte=paid_before)
+        Order.objects.filter(paid_at__gt=paid_after)
         .annotate(
-            invoice_status=Subquery(invoice_status),
+            invoice_status=Subquery(invoices.values("status")[:1]),
+            invoice_error=Subquery(invoices.values("last_error")[:1]),
             confirmed=Exists(confirmation),
         )
-        .filter(
-            Q(invoice_status__isnull=True)
-            | Q(invoice_status=Invoice.Status.PENDING)
-            | Q(invoice_status=Invoice.Status.READY, confirmed=False)
-        )
+        .filter(lost | retrying)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
 
 
 def refund_ids_without_credit_note(
-    *, created_after: datetime, created_before: datetime
+    *,
+    created_after: datetime,
+    created_before: datetime,
+    retrying_created_before: datetime,
 ) -> list[int]:
-    """Return succeeded refunds whose credit note is missing or still pending."""
+    """Return succeeded refunds whose credit note is missing or still pending.
+
+    A payment the order never kept (it arrived after the order was closed)
+    goes back without a credit note, so its refund is never one of them. A
+    pending credit note whose last attempt failed counts only when created
+    before `retrying_created_before`.
+    """
+    lost = Q(created_at__lte=created_before) & (
+        Q(credit_note__isnull=True)
+        | Q(credit_note__status=Invoice.Status.PENDING, credit_note__last_error="")
+    )
+    retrying = Q(
+        created_at__lte=retrying_created_before,
+        credit_note__status=Invoice.Status.PENDING,
+    )
     return list(
         Refund.objects.filter(
-            status=Refund.Status.SUCCEEDED,
-            created_at__gt=created_after,
-            created_at__lte=created_before,
+            status=Refund.Status.SUCCEEDED, created_at__gt=created_after
         )
-        .filter(
-            Q(credit_note__isnull=True) | Q(credit_note__status=Invoice.Status.PENDING)
-        )
+        .exclude(payment__status=Payment.Status.CANCELED)
+        .filter(lost | retrying)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
 
 
-def outbound_email_ids_stuck(*, created_before: datetime) -> list[int]:
-    """Return emails still queued long after they were recorded."""
+def outbound_email_ids_stuck(
+    *, created_before: datetime, retrying_created_before: datetime
+) -> list[int]:
+    """Return emails still queued: never tried and recorded before
+    `created_before`, or tried and recorded before `retrying_created_before`."""
     return list(
-        OutboundEmail.objects.filter(
-            status=OutboundEmail.Status.QUEUED, created_at__lte=created_before
+        OutboundEmail.objects.filter(status=OutboundEmail.Status.QUEUED)
+        .filter(
+            Q(created_at__lte=created_before, attempts=0)
+            | Q(created_at__lte=retrying_created_before)
         )
         .order_by("pk")
         .values_list("pk", flat=True)

@@ -11,7 +11,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -152,14 +151,14 @@ def invoice_render_pdf(*, invoice: Invoice) -> Invoice:
         with transaction.atomic():
             locked = invoice_lock(invoice_id=current.pk)
             if locked.status == Invoice.Status.READY:
-                transaction.on_commit(lambda: default_storage.delete(stored_name))
+                transaction.on_commit(lambda: current.pdf.storage.delete(stored_name))
                 return locked
             locked.pdf.name = stored_name
             locked.status = Invoice.Status.READY
             locked.last_error = ""
             locked.save(update_fields=["pdf", "status", "last_error"])
     except Exception:
-        default_storage.delete(stored_name)
+        current.pdf.storage.delete(stored_name)
         raise
     return locked
 
@@ -223,8 +222,8 @@ def order_invoice_and_emails_retry(*, order: Order) -> list[str]:
     return queued
 
 
-# Older than this, a pending document or a queued email has lost its task (a
-# broker outage at commit time, say): retries of a live task end sooner.
+# Older than this, a document whose last attempt failed, or an email tried
+# and still queued, has lost its retries too: a live task's retries end sooner.
 STALE_DOCUMENT_AFTER = timedelta(minutes=15)
 STALE_EMAIL_AFTER = timedelta(hours=1)
 SWEEP_LOOKBACK = timedelta(days=7)
@@ -233,20 +232,30 @@ SWEEP_LOOKBACK = timedelta(days=7)
 def invoicing_stale_requeue(*, now=None) -> dict[str, int]:
     """Queue again the invoices, credit notes and emails whose task was lost.
 
-    Failed ones are left for a person (the admin's retry); running the task
-    again is harmless, since every task finds what was already done.
-    Return how many of each kind were queued.
+    Work with no failure on record is lost once it is older than
+    `SHOP_INVOICING_STUCK_AFTER_SECONDS` (its task was never queued, or its
+    worker was killed: the broker would hand the message back only after its
+    visibility timeout); work waiting for a retry, after the longer stale
+    times above. Failed ones are left for a person (the admin's retry);
+    running a task again is harmless, since every task finds what was
+    already done. Return how many of each kind were queued.
     """
 
     now = now or timezone.now()
-    stale_before, oldest = now - STALE_DOCUMENT_AFTER, now - SWEEP_LOOKBACK
+    stuck_before = now - timedelta(seconds=settings.SHOP_INVOICING_STUCK_AFTER_SECONDS)
     order_ids = order_ids_without_invoice_or_confirmation(
-        paid_after=oldest, paid_before=stale_before
+        paid_after=now - SWEEP_LOOKBACK,
+        paid_before=stuck_before,
+        retrying_paid_before=now - STALE_DOCUMENT_AFTER,
     )
     refund_ids = refund_ids_without_credit_note(
-        created_after=oldest, created_before=stale_before
+        created_after=now - SWEEP_LOOKBACK,
+        created_before=stuck_before,
+        retrying_created_before=now - STALE_DOCUMENT_AFTER,
     )
-    email_ids = outbound_email_ids_stuck(created_before=now - STALE_EMAIL_AFTER)
+    email_ids = outbound_email_ids_stuck(
+        created_before=stuck_before, retrying_created_before=now - STALE_EMAIL_AFTER
+    )
     for order_id in order_ids:
         invoice_generate.delay(order_id)
     for refund_id in refund_ids:

@@ -17,7 +17,6 @@ import logging
 import secrets
 import time
 from decimal import Decimal
-from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -277,8 +276,11 @@ def _on_intent_succeeded(*, order: Order, payment: Payment, obj: dict) -> None:
             note=f"paid by {payment.get_provider_display()}",
         )
         # Robust: a broker or PDF failure after the commit is logged; it must
-        # not turn a payment already recorded into an error answer.
-        transaction.on_commit(partial(_invoice_request, order.pk), robust=True)
+        # not turn a payment already recorded into an error answer, and the
+        # invoicing sweep queues the lost task. Django names the callback in
+        # that log line, which a functools.partial cannot be.
+        order_id = order.pk
+        transaction.on_commit(lambda: _invoice_request(order_id), robust=True)
         logger.info("order %s paid by %s", order.number, payment.intent_id)
         return
     # The order expired, was cancelled, or another attempt paid it first:
@@ -493,7 +495,8 @@ def _refund_record(
         Order.objects.filter(pk=order.pk).update(
             refunded_amount=F("refunded_amount") + amount
         )
-        transaction.on_commit(partial(_credit_note_request, refund.pk), robust=True)
+        refund_id = refund.pk
+        transaction.on_commit(lambda: _credit_note_request(refund_id), robust=True)
     logger.info(
         "refund %s of %s %s on order %s (%s)",
         refund.refund_id,

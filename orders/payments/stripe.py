@@ -7,6 +7,7 @@ and `stripe.api_base`: web threads and tests with different settings cannot
 leak a key or an address into each other's requests.
 """
 
+import time
 from typing import Any
 
 import stripe
@@ -89,10 +90,26 @@ def refund_create(
 def webhook_event_construct(*, payload: bytes, signature: str) -> dict[str, Any]:
     """Return the event of a webhook delivery as plain data.
 
-    Raise SignatureVerificationError for a forged, stale or unsigned delivery
-    and ValueError for a body that is not JSON.
+    Raise SignatureVerificationError for a forged or unsigned delivery, one
+    signed more than the tolerance before or after now, and ValueError for a
+    body that is not JSON.
     """
     event = stripe.Webhook.construct_event(
         payload, signature, settings.STRIPE_WEBHOOK_SECRET
     )
+    # stripe-python refuses only old signatures; one dated ahead of the clock
+    # would stay replayable until that date.
+    tolerance = stripe.Webhook.DEFAULT_TOLERANCE
+    if _signature_timestamp(signature) > time.time() + tolerance:
+        raise SignatureVerificationError(
+            f"The signature is dated more than {tolerance} s in the future.",
+            signature,
+            payload,
+        )
     return event.to_dict(for_json=True)
+
+
+def _signature_timestamp(signature: str) -> int:
+    # construct_event has checked the header, so its "t=" item is a number.
+    items = dict(item.split("=", 1) for item in signature.split(",") if "=" in item)
+    return int(items["t"])

@@ -4,18 +4,25 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from orders.models import DarkStore, DeliverySlot
+from orders.selectors import delivery_slots_bookable
 from orders.services.stock import delivery_slot_capacity_change
 
-# Hours (local time) at which an hourly delivery slot starts: 07:00 to 22:00.
-DELIVERY_HOURS = range(7, 23)
 # How many days ahead `delivery_slots_ensure` keeps slots open.
 DELIVERY_DAYS_AHEAD = 3
 # What staff may change on a slot besides its capacity; `booked` moves only
 # through orders.
 SLOT_EDITABLE_FIELDS = ("starts_at", "ends_at", "is_active")
+
+
+def delivery_hours() -> range:
+    """Return the local hours at which an hourly delivery slot starts."""
+    return range(
+        settings.SHOP_DELIVERY_FIRST_HOUR, settings.SHOP_DELIVERY_LAST_HOUR + 1
+    )
 
 
 def delivery_slots_ensure(
@@ -29,7 +36,7 @@ def delivery_slots_ensure(
     windows = []
     for offset in range(days):
         day = today + timedelta(days=offset)
-        for hour in DELIVERY_HOURS:
+        for hour in delivery_hours():
             starts_at = datetime(day.year, day.month, day.day, hour, tzinfo=zone)
             if starts_at > now:
                 windows.append((starts_at, starts_at + timedelta(hours=1)))
@@ -49,6 +56,14 @@ def delivery_slots_ensure(
     # A second beat run at the same moment loses quietly to the unique window.
     DeliverySlot.objects.bulk_create(new, ignore_conflicts=True)
     return len(new)
+
+
+def delivery_slots_offer(*, store_id: int | None) -> QuerySet[DeliverySlot]:
+    """Return a store's bookable slots, soonest first, after opening the coming
+    days' slots when SHOP_DELIVERY_SLOTS_ON_DEMAND says no beat does it."""
+    if settings.SHOP_DELIVERY_SLOTS_ON_DEMAND:
+        delivery_slots_ensure()
+    return delivery_slots_bookable(store_id=store_id)
 
 
 @transaction.atomic

@@ -7,7 +7,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from orders.locks import user_cart_lock, variants_lock
+from orders.errors import EmailNotVerified, TooManyUnpaidOrders
+from orders.locks import client_orders_lock, user_cart_lock, variants_lock
 from orders.models import (
     Cart,
     CartLine,
@@ -19,7 +20,7 @@ from orders.models import (
     ServiceArea,
 )
 from orders.pricing import delivery_fee_for, line_total, subtotal_of
-from orders.selectors import service_area_get
+from orders.selectors import service_area_get, unpaid_order_count
 from orders.services.stock import delivery_slot_book, stock_take
 from shop.errors import DomainError, NotFound
 from shop.money import quantize
@@ -68,6 +69,39 @@ def _area_for(*, address, user) -> ServiceArea:
     return area
 
 
+def _email_check(user) -> None:
+    if not user.email_verified:
+        raise EmailNotVerified(
+            "Please confirm your email address before ordering: follow the link "
+            "we emailed you, or ask for a new one on your account page."
+        )
+
+
+def _unpaid_orders_check(*, user, client_ip: str | None, now) -> None:
+    """Raise TooManyUnpaidOrders when the shopper, or their client address,
+    already keeps the most orders that may hold stock unpaid."""
+    minutes = settings.SHOP_PAYMENT_TIMEOUT_MINUTES
+    unpaid = unpaid_order_count(now=now, user=user)
+    if unpaid >= settings.SHOP_MAX_UNPAID_ORDERS:
+        raise TooManyUnpaidOrders(
+            f"You already have {unpaid} order{'s' if unpaid != 1 else ''} waiting "
+            "for payment. Pay for one or "
+            "cancel it (under My orders) before placing another; an unpaid order "
+            f"is cancelled after {minutes} minutes."
+        )
+    if not client_ip:
+        return
+    client_orders_lock(client_ip=client_ip)
+    if (
+        unpaid_order_count(now=now, client_ip=client_ip)
+        >= settings.SHOP_MAX_UNPAID_ORDERS_PER_CLIENT
+    ):
+        raise TooManyUnpaidOrders(
+            "Too many orders from your network are waiting for payment. Please "
+            f"pay for one, or try again in {minutes} minutes."
+        )
+
+
 def _slot_check(slot: DeliverySlot | None, *, area: ServiceArea) -> None:
     if slot is None:
         raise NotFound("That delivery slot does not exist.")
@@ -84,7 +118,9 @@ def _slot_check(slot: DeliverySlot | None, *, area: ServiceArea) -> None:
         )
 
 
-def _order_write(*, user, area, address, slot, variants, wanted, key) -> Order:
+def _order_write(
+    *, user, area, address, slot, variants, wanted, key, client_ip, now
+) -> Order:
     """Write the order, its lines and its first history row; stock is taken."""
     subtotal = subtotal_of((v.price, wanted[v.pk]) for v in variants)
     fee = delivery_fee_for(subtotal=subtotal)
@@ -101,8 +137,8 @@ def _order_write(*, user, area, address, slot, variants, wanted, key) -> Order:
         total=quantize(subtotal + fee),
         currency=settings.SHOP_CURRENCY,
         idempotency_key=key or None,
-        payment_due_at=timezone.now()
-        + timedelta(minutes=settings.SHOP_PAYMENT_TIMEOUT_MINUTES),
+        client_ip=client_ip or None,
+        payment_due_at=now + timedelta(minutes=settings.SHOP_PAYMENT_TIMEOUT_MINUTES),
     )
     OrderLine.objects.bulk_create(
         [
@@ -131,11 +167,21 @@ def _order_write(*, user, area, address, slot, variants, wanted, key) -> Order:
 
 
 @transaction.atomic
-def order_place(*, user, address, slot, idempotency_key: str | None = None) -> Order:
+def order_place(
+    *,
+    user,
+    address,
+    slot,
+    idempotency_key: str | None = None,
+    client_ip: str | None = None,
+) -> Order:
     """Turn the user's cart into an order, taking stock and a slot, or raise.
 
     Raises OutOfStock (nothing taken) when any line asks for more than is
-    left, SlotFull when the slot has no capacity, DomainError for an empty
+    left, OrderShareExceeded when a line asks for more than one order may
+    take of it, SlotFull when the slot has no capacity, TooManyUnpaidOrders
+    when the shopper (or `client_ip`) keeps the most unpaid orders,
+    EmailNotVerified for an unconfirmed email, DomainError for an empty
     cart, an unserviceable address or a closed slot, NotFound for someone
     else's address. A repeated `idempotency_key` returns the first order;
     `order.placed_now` tells whether this call made it.
@@ -150,9 +196,12 @@ def order_place(*, user, address, slot, idempotency_key: str | None = None) -> O
         if existing is not None:
             existing.placed_now = False
             return existing
+    _email_check(user)
     lines = _cart_lines(cart)
     area = _area_for(address=address, user=user)
     _slot_check(slot, area=area)
+    now = timezone.now()
+    _unpaid_orders_check(user=user, client_ip=client_ip, now=now)
     wanted = {line.variant_id: line.quantity for line in lines}
     variants = variants_lock(variant_ids=wanted)
     stock_take(store_id=area.store_id, variants=variants, wanted=wanted)
@@ -165,6 +214,8 @@ def order_place(*, user, address, slot, idempotency_key: str | None = None) -> O
         variants=variants,
         wanted=wanted,
         key=idempotency_key,
+        client_ip=client_ip,
+        now=now,
     )
     CartLine.objects.filter(cart=cart).delete()
     order.placed_now = True

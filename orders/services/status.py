@@ -4,10 +4,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from orders.emails import order_status_email_queue
-from orders.errors import IllegalTransition
+from orders.errors import DeliveryStepForStaff, IllegalTransition
 from orders.locks import order_lock
 from orders.models import TRANSITIONS, Order, OrderStatus, OrderStatusChange
 from orders.services.stock import goods_in_shop, order_stock_release
+from shop.access import user_is_seller
 
 # Statuses the shopper hears about by email.
 STATUS_EMAILS = frozenset(
@@ -19,6 +20,9 @@ STATUS_EMAILS = frozenset(
         OrderStatus.REFUNDED,
     }
 )
+# Steps the shop's staff take: an order can hold several sellers' lines, and
+# delivering it opens reviews of every one of them.
+DELIVERY_STEPS = frozenset({OrderStatus.OUT_FOR_DELIVERY, OrderStatus.DELIVERED})
 # Moves after which goods still in the shop go back to stock.
 GIVING_BACK = frozenset({OrderStatus.CANCELLED, OrderStatus.REFUNDED})
 
@@ -41,11 +45,18 @@ def order_status_set(*, order: Order, to_status: str, by=None, note: str = "") -
     Call while holding `order_lock` on `order`, inside its transaction.
     Cancelling or refunding goods still in the shop gives stock and the
     slot back once (`order_stock_release`); paying stamps `paid_at`; the
-    shopper is emailed about the statuses in STATUS_EMAILS.
+    shopper is emailed about the statuses in STATUS_EMAILS. Raise
+    IllegalTransition for a move TRANSITIONS forbids, DeliveryStepForStaff
+    for a seller taking a delivery step.
     """
     from_status = order.status
     if to_status not in TRANSITIONS.get(from_status, frozenset()):
         raise _refusal(order, to_status)
+    if to_status in DELIVERY_STEPS and user_is_seller(by):
+        raise DeliveryStepForStaff(
+            f"Order {order.number}: {OrderStatus(to_status).label.lower()} is a "
+            "delivery step, which the shop's staff take, not sellers."
+        )
     order.status = to_status
     fields = ["status", "updated_at"]
     if to_status == OrderStatus.PAID and order.paid_at is None:

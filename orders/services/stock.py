@@ -11,16 +11,18 @@ the same statement pair as the shelf, here and nowhere else.
 The one rule for giving back: goods that never left the shop (an order
 awaiting payment, paid or packed) go back to the shelf of the order's store,
 and the slot is freed, when the order is cancelled, expires or is refunded,
-exactly once (`Order.stock_released_at`). Goods out for delivery or delivered do not.
+exactly once (`Order.stock_released_at`). Goods out for delivery or delivered
+do not.
 """
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from catalog.models import ProductVariant
-from orders.errors import OutOfStock, SlotFull
+from orders.errors import OrderShareExceeded, OutOfStock, SlotFull
 from orders.locks import variants_lock
 from orders.models import DeliverySlot, Order, OrderLine, OrderStatus, StoreStock
 from orders.selectors import variant_is_sellable
@@ -45,6 +47,26 @@ def stock_shortage(variant: ProductVariant, requested: int, available: int) -> d
         "name": f"{variant.product.name} ({variant.label})",
         "requested": requested,
         "available": max(available, 0) if variant_is_sellable(variant) else 0,
+    }
+
+
+def order_share_allowed(stock: int) -> int:
+    """Return how much of what is left one order may take.
+
+    A share of it, but never fewer than the minimum, so the last few units
+    can be bought; against hoarding by unpaid orders.
+    """
+    share = stock * settings.SHOP_ORDER_SHARE_PERCENT // 100
+    return max(share, settings.SHOP_ORDER_SHARE_MIN_UNITS)
+
+
+def _share_excess(variant: ProductVariant, requested: int, on_shelf: int) -> dict:
+    return {
+        "variant": variant.pk,
+        "sku": variant.sku,
+        "name": f"{variant.product.name} ({variant.label})",
+        "requested": requested,
+        "allowed": order_share_allowed(on_shelf),
     }
 
 
@@ -73,10 +95,12 @@ def stock_take(
 ) -> None:
     """Take `wanted[variant id]` of each locked variant from a store, or raise.
 
-    Call while holding `variants_lock` on `variants`: the variant row lock
-    serialises every move of that variant's shelves. Raises OutOfStock,
-    naming what the store has, and the caller's atomic block undoes what was
-    taken if a later variant is short.
+    Raise OutOfStock (naming what the store has) when the store's shelf has
+    less than is wanted, and OrderShareExceeded when one order asks for more
+    than its share of that shelf. Call while holding `variants_lock` on
+    `variants`: the variant row lock serialises every move of that variant's
+    shelves, and the caller's atomic block undoes what was taken if a later
+    variant is short.
     """
     on_shelf = store_stock_of(store_id=store_id, variant_ids=wanted)
     shortages = [
@@ -86,6 +110,13 @@ def stock_take(
     ]
     if shortages:
         raise OutOfStock(shortages)
+    over_share = [
+        _share_excess(variant, wanted[variant.pk], on_shelf[variant.pk])
+        for variant in variants
+        if wanted[variant.pk] > order_share_allowed(on_shelf[variant.pk])
+    ]
+    if over_share:
+        raise OrderShareExceeded(over_share)
     for variant in variants:
         if not _shelf_move(
             store_id=store_id, variant_id=variant.pk, delta=-wanted[variant.pk]

@@ -197,6 +197,14 @@ def s3_media(settings, _moto_s3_server):
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {"BACKEND": "storages.backends.s3.S3Storage"},
+        "invoices": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "default_acl": "private",
+                "querystring_auth": True,
+                "custom_domain": None,
+            },
+        },
     }
     return client, bucket
 

@@ -98,14 +98,83 @@ def test_bulk_status_action_goes_through_the_service(
     )
 
 
-def test_illegal_bulk_change_is_refused_with_a_message(client, seller, mixed_order):
-    client.force_login(seller)
+def test_illegal_bulk_change_is_refused_with_a_message(client, staff_user, mixed_order):
+    client.force_login(staff_user)
 
     response = _action(client, "mark_delivered", mixed_order)
 
     assert "cannot go from awaiting payment to delivered" in response.content.decode()
     mixed_order.refresh_from_db()
     assert mixed_order.status == "pending_payment"
+
+
+def _out_for_delivery(order):
+    for step in (OrderStatus.PAID, OrderStatus.PACKED, OrderStatus.OUT_FOR_DELIVERY):
+        order_status_change(order=order, to_status=step)
+
+
+@pytest.mark.parametrize("action", ["mark_out_for_delivery", "mark_delivered"])
+def test_a_seller_is_offered_no_delivery_step(client, seller, mixed_order, action):
+    client.force_login(seller)
+
+    response = client.get(CHANGELIST)
+
+    offered = dict(response.context["action_form"].fields["action"].choices)
+    assert "mark_packed" in offered
+    assert action not in offered
+
+
+def test_a_seller_cannot_deliver_an_order_holding_another_sellers_lines(
+    client, seller, user, mixed_order
+):
+    from catalog.models import Product
+    from orders.selectors import user_has_received_product
+
+    _out_for_delivery(mixed_order)
+    client.force_login(seller)
+
+    _action(client, "mark_delivered", mixed_order)
+
+    mixed_order.refresh_from_db()
+    assert mixed_order.status == OrderStatus.OUT_FOR_DELIVERY
+    other_product = Product.objects.get(name="Other Bread")
+    assert not user_has_received_product(user=user, product=other_product)
+
+
+def test_delivery_steps_are_refused_to_sellers_by_the_service(seller, mixed_order):
+    from orders.errors import DeliveryStepForStaff
+
+    order_status_change(order=mixed_order, to_status=OrderStatus.PAID)
+    order_status_change(order=mixed_order, to_status=OrderStatus.PACKED, by=seller)
+
+    with pytest.raises(DeliveryStepForStaff) as refused:
+        order_status_change(
+            order=mixed_order, to_status=OrderStatus.OUT_FOR_DELIVERY, by=seller
+        )
+
+    assert refused.value.status_code == 403
+    assert refused.value.message == (
+        f"Order {mixed_order.number}: out for delivery is a delivery step, "
+        "which the shop's staff take, not sellers."
+    )
+    mixed_order.refresh_from_db()
+    assert mixed_order.status == OrderStatus.PACKED
+
+
+def test_staff_deliver_and_the_shopper_may_then_review(
+    client, staff_user, user, mixed_order
+):
+    from catalog.models import Product
+    from orders.selectors import user_has_received_product
+
+    _out_for_delivery(mixed_order)
+    client.force_login(staff_user)
+
+    response = _action(client, "mark_delivered", mixed_order)
+
+    assert "1 order now delivered." in response.content.decode()
+    other_product = Product.objects.get(name="Other Bread")
+    assert user_has_received_product(user=user, product=other_product)
 
 
 def test_seller_cannot_act_on_other_sellers_orders(client, seller, foreign_order):

@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from orders.models import DeliverySlot
 from orders.tests.factories import DeliverySlotFactory
 
 pytestmark = pytest.mark.django_db
@@ -66,3 +67,17 @@ def test_slots_refuse_an_unserved_pin_code(api_client, area, slot):
 
     assert response.status_code == 400
     assert response.json()["code"] == "not_serviceable"
+
+
+def test_slots_are_opened_when_asked_for_where_no_beat_runs(api_client, area, settings):
+    settings.SHOP_DELIVERY_SLOTS_ON_DEMAND = True
+    settings.SHOP_DELIVERY_FIRST_HOUR = 0
+    settings.SHOP_DELIVERY_LAST_HOUR = 23
+
+    response = api_client.get("/api/v1/delivery/slots/?postal_code=560001")
+
+    assert response.status_code == 200
+    slots = response.json()["slots"]
+    assert slots
+    assert slots[0]["remaining"] == settings.SHOP_SLOT_CAPACITY
+    assert DeliverySlot.objects.filter(pk=slots[0]["id"]).exists()

@@ -161,10 +161,18 @@ def test_list_shows_only_my_orders_with_history(
     assert body["results"][0]["history"][0]["to_status"] == "pending_payment"
 
 
-def test_list_runs_at_most_five_queries(
-    auth_api_client, user, address, variant, fill_cart, django_assert_num_queries
+def test_list_runs_five_queries(
+    auth_api_client,
+    user,
+    address,
+    variant,
+    fill_cart,
+    django_assert_num_queries,
+    settings,
 ):
     from orders.tests.factories import DeliverySlotFactory
+
+    settings.SHOP_MAX_UNPAID_ORDERS = 8
 
     for _ in range(8):
         fill_cart(user, (variant, 1))
@@ -234,3 +242,51 @@ def test_an_out_of_range_line_id_is_404(auth_api_client):
     )
 
     assert response.status_code == 404
+
+
+def test_place_over_one_orders_share_is_409_with_the_allowed_quantity(
+    auth_api_client, user, address, slot, fill_cart
+):
+    from catalog.tests.factories import ProductVariantFactory
+
+    scarce = ProductVariantFactory(stock=12)
+    fill_cart(user, (scarce, 7))
+
+    response = _place(auth_api_client, address, slot)
+
+    assert response.status_code == 409
+    body = response.json()
+    assert body["code"] == "order_share_exceeded"
+    assert body["items"] == [
+        {
+            "variant": scarce.pk,
+            "sku": scarce.sku,
+            "name": f"{scarce.product.name} ({scarce.label})",
+            "requested": 7,
+            "allowed": 6,
+        }
+    ]
+
+
+def test_place_with_an_unverified_email_is_403(
+    auth_api_client, user, address, slot, variant, fill_cart
+):
+    user.email_verified_at = None
+    user.save(update_fields=["email_verified_at"])
+    fill_cart(user, (variant, 1))
+
+    response = _place(auth_api_client, address, slot)
+
+    assert response.status_code == 403
+    assert response.json()["code"] == "email_not_verified"
+
+
+def test_a_third_unpaid_order_is_409(
+    auth_api_client, user, address, slot, variant, fill_cart
+):
+    for _ in range(3):
+        fill_cart(user, (variant, 1))
+        response = _place(auth_api_client, address, slot)
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "too_many_unpaid_orders"

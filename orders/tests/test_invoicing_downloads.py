@@ -274,3 +274,24 @@ def test_the_order_page_links_the_invoice_and_its_credit_notes(
     assert (
         f'href="/orders/{paid_order.number}/credit-notes/{credit_note.number}/"' in page
     )
+
+
+def test_an_invoice_is_not_served_from_media_to_anyone_with_its_path(
+    client, staff_user, settings, paid_order, invoice
+):
+    from pathlib import Path
+
+    from django.urls import resolve
+
+    media_path = f"{settings.MEDIA_URL}{invoice.pdf.name}"
+    stored = Path(invoice.pdf.path).resolve()
+    # Without a bucket, every mode (production too) serves MEDIA_ROOT there.
+    served_root = Path(resolve(media_path).kwargs["document_root"]).resolve()
+    client.force_login(staff_user)
+
+    assert client.get(media_path).status_code == 404
+    assert invoice.pdf.name.startswith("invoices/")
+    assert not stored.is_relative_to(served_root)
+    assert not stored.is_relative_to(Path(settings.MEDIA_ROOT).resolve())
+    assert stored.is_relative_to(Path(settings.PRIVATE_MEDIA_ROOT).resolve())
+    assert client.get(_page(paid_order)).status_code == 200

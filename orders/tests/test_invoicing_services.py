@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
-from django.core.files.storage import default_storage
+from django.core.files.storage import storages
 from django.utils import timezone
 
 from orders.invoicing.selectors import invoice_document
@@ -48,13 +48,13 @@ def test_invoice_generate_makes_one_ready_numbered_invoice(
     assert (invoice.year, invoice.sequence) == (_year(), 1)
     assert invoice.status == Invoice.Status.READY
     assert invoice.amount == Decimal("316.50")
-    assert default_storage.exists(invoice.pdf.name)
+    assert storages["invoices"].exists(invoice.pdf.name)
 
 
 def test_invoice_pdf_holds_order_number_every_line_and_total(paid_order, pdf_text):
     invoice = invoice_render_pdf(invoice=invoice_issue(order=paid_order))
 
-    with default_storage.open(invoice.pdf.name, "rb") as fh:
+    with storages["invoices"].open(invoice.pdf.name, "rb") as fh:
         text = pdf_text(fh.read())
 
     assert paid_order.number in text

@@ -108,3 +108,25 @@ def test_retry_of_an_order_with_everything_done_queues_nothing(
     assert queued == []
     assert callbacks == []
     assert len(mail.outbox) == 1
+
+
+def test_invoice_links_on_s3_are_signed_even_when_public_media_are_not(
+    s3_media, settings, paid_order, django_capture_on_commit_callbacks
+):
+    # Public catalogue media may be served unsigned (or from a CDN domain);
+    # the invoice storage keeps its own private options.
+    settings.AWS_QUERYSTRING_AUTH = False
+    settings.AWS_DEFAULT_ACL = "public-read"
+    settings.AWS_S3_CUSTOM_DOMAIN = "cdn.shop.example"
+    settings.STORAGES = {**settings.STORAGES}
+    s3, bucket = s3_media
+
+    with django_capture_on_commit_callbacks(execute=True):
+        invoice_generate.delay(paid_order.pk)
+
+    invoice = Invoice.objects.get(order=paid_order)
+    url = invoice.pdf.url
+    assert "X-Amz-Signature=" in url
+    assert "cdn.shop.example" not in url
+    grants = s3.get_object_acl(Bucket=bucket, Key=invoice.pdf.name)["Grants"]
+    assert all("URI" not in grant["Grantee"] for grant in grants)

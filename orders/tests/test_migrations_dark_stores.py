@@ -10,8 +10,8 @@ from django.utils import timezone
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-BEFORE = [("orders", "0001_initial"), ("catalog", "0005_product_search_doc")]
-AFTER = [("orders", "0004_store_required")]
+BEFORE = [("orders", "0003_order_client_ip"), ("catalog", "0005_product_search_doc")]
+AFTER = [("orders", "0006_store_required")]
 
 
 @pytest.fixture(autouse=True)

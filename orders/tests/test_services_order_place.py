@@ -63,8 +63,8 @@ def test_place_sets_the_payment_deadline(user, address, slot, variant, fill_cart
 
     order = order_place(user=user, address=address, slot=slot)
 
-    assert before + timedelta(minutes=30) <= order.payment_due_at
-    assert order.payment_due_at <= timezone.now() + timedelta(minutes=30)
+    assert before + timedelta(minutes=10) <= order.payment_due_at
+    assert order.payment_due_at <= timezone.now() + timedelta(minutes=10)
 
 
 def test_place_waives_the_delivery_fee_above_the_threshold(

@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 import pytest
@@ -7,6 +8,7 @@ from catalog.tests.factories import ProductImageFactory, ProductVariantFactory
 from orders.models import Cart, CartLine
 from orders.selectors import SESSION_POSTAL_CODE_KEY
 from orders.services.cart import cart_get_or_create, cart_line_add
+from orders.tests.factories import ServiceAreaFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -172,7 +174,7 @@ def test_cart_page_caps_lines_whose_stock_fell(user_client, user, variant):
     assert CartLine.objects.get(cart=cart).quantity == 3
 
 
-def test_cart_page_runs_four_queries_for_many_lines(
+def test_cart_page_runs_five_queries_for_many_lines(
     user_client, user, area, django_assert_num_queries
 ):
     cart = cart_get_or_create(user=user)
@@ -184,7 +186,7 @@ def test_cart_page_runs_four_queries_for_many_lines(
     session[SESSION_POSTAL_CODE_KEY] = area.postal_code
     session.save()
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = user_client.get("/cart/")
 
     assert response.status_code == 200
@@ -193,7 +195,8 @@ def test_cart_page_runs_four_queries_for_many_lines(
 
 
 def test_empty_cart_page_for_a_visitor_says_so(client, django_assert_num_queries):
-    with django_assert_num_queries(0):
+    # The one query reads the PIN codes the shop serves, which the page names.
+    with django_assert_num_queries(1):
         response = client.get("/cart/")
 
     assert response.status_code == 200
@@ -234,3 +237,37 @@ def test_add_is_capped_at_the_line_maximum(user_client, user, variant):
 
     assert CartLine.objects.get(cart__user=user).quantity == 5
     assert "at most 5 of" in response.content.decode()
+
+
+def test_cart_page_names_the_served_pin_codes_as_one_tap_choices(client, area):
+    ServiceAreaFactory(postal_code="560038", name="Indiranagar")
+    ServiceAreaFactory(postal_code="560066", name="Whitefield", is_active=False)
+
+    html = client.get("/cart/").content.decode()
+
+    assert "We deliver to these PIN codes" in html
+    assert re.findall(r'name="postal_code" value="(\d+)"', html) == ["560001", "560038"]
+    assert "Whitefield" not in html
+
+
+def test_an_unserved_pin_code_is_answered_with_the_served_ones(client, area):
+    response = client.post("/delivery/area/", {"postal_code": "110001"})
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Try one of the PIN codes below." in html
+    assert 'name="postal_code" value="560001"' in html
+    assert SESSION_POSTAL_CODE_KEY not in client.session
+
+
+def test_after_a_refused_pin_code_the_forms_come_back_to_the_cart(client, area):
+    refused = client.post(
+        "/delivery/area/", {"postal_code": "110001", "next": "/cart/"}
+    ).content.decode()
+
+    assert 'name="next" value="/delivery/area/"' not in refused
+    response = client.post(
+        "/delivery/area/", {"postal_code": "560001", "next": "/cart/"}
+    )
+    assert response.status_code == 302
+    assert response.url == "/cart/"

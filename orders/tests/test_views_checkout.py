@@ -1,12 +1,14 @@
 import re
+from datetime import datetime, timedelta
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import Address
 from accounts.tests.factories import AddressFactory
 from catalog.models import ProductVariant
 from orders.models import CartLine, DeliverySlot, Order
-from orders.tests.factories import store_stock_set
+from orders.tests.factories import DeliverySlotFactory, store_stock_set
 
 pytestmark = pytest.mark.django_db
 
@@ -190,3 +192,175 @@ def test_a_bad_new_address_is_400_and_not_stored(user_client, user, variant, fil
     assert response.status_code == 400
     assert "6-digit PIN code" in response.content.decode()
     assert not Address.objects.exists()
+
+
+def test_a_third_unpaid_order_is_refused_on_the_page_with_why(
+    user_client, user, address, slot, variant, fill_cart
+):
+    for _ in range(3):
+        fill_cart(user, (variant, 1))
+        token = _token(user_client.get("/checkout/"))
+        response = user_client.post(
+            "/checkout/", {"address": address.pk, "slot": slot.pk, "token": token}
+        )
+
+    assert response.status_code == 409
+    assert "You already have 2 orders waiting for payment." in (
+        response.content.decode()
+    )
+    assert Order.objects.count() == 2
+    assert Order.objects.filter(client_ip="127.0.0.1").count() == 2
+
+
+def test_an_unverified_shopper_is_told_to_confirm_the_email(
+    user_client, user, address, slot, variant, fill_cart
+):
+    user.email_verified_at = None
+    user.save(update_fields=["email_verified_at"])
+    fill_cart(user, (variant, 1))
+    token = _token(user_client.get("/checkout/"))
+
+    response = user_client.post(
+        "/checkout/", {"address": address.pk, "slot": slot.pk, "token": token}
+    )
+
+    assert response.status_code == 403
+    assert "Please confirm your email address before ordering" in (
+        response.content.decode()
+    )
+    assert not Order.objects.exists()
+
+
+PLACE_BUTTON = (
+    '<button type="submit" form="checkout-form" class="btn btn-primary btn-block"'
+)
+PLACE_ENABLED = f"{PLACE_BUTTON}>Place order"
+PLACE_DISABLED = f'{PLACE_BUTTON} disabled aria-describedby="place-order-reason">Place'
+
+
+def test_place_order_is_enabled_when_an_address_and_a_slot_are_there(
+    user_client, user, address, slot, variant, fill_cart
+):
+    fill_cart(user, (variant, 1))
+
+    html = user_client.get("/checkout/").content.decode()
+
+    assert PLACE_ENABLED in html
+    assert "disabled aria-describedby" not in html
+    assert "cannot be placed yet" not in html
+
+
+def test_without_an_address_the_page_names_the_served_pin_codes_first(
+    user_client, user, area, slot, variant, fill_cart
+):
+    fill_cart(user, (variant, 1))
+
+    response = user_client.get("/checkout/")
+
+    html = response.content.decode()
+    reason = "Add a delivery address in one of these PIN codes: 560001 (MG Road)."
+    assert response.status_code == 200
+    assert PLACE_DISABLED in html
+    # Said at the top, before the address form, and again by the button.
+    assert html.index("This order cannot be placed yet.") < html.index(
+        "1. Delivery address"
+    )
+    assert (
+        f'<p class="small place-order-reason" id="place-order-reason">{reason}</p>'
+        in html
+    )
+    assert "We deliver to these PIN codes: <strong>560001</strong> MG Road." in html
+    assert '<details class="add-address" open>' in html
+
+
+def test_with_only_unserved_addresses_place_order_is_disabled_with_the_reason(
+    user_client, user, area, slot, variant, fill_cart
+):
+    far = AddressFactory(user=user, postal_code="110001", label="Parents")
+    fill_cart(user, (variant, 1))
+
+    html = user_client.get(f"/checkout/?address={far.pk}").content.decode()
+
+    assert PLACE_DISABLED in html
+    assert (
+        "None of your addresses is in an area we deliver to. Add one in one of "
+        "these PIN codes: 560001 (MG Road)." in html
+    )
+    assert f'value="{far.pk}" form="checkout-form"  disabled' in html
+    assert "checked" not in html.split('name="address"')[1].split(">")[0]
+
+
+def test_an_unserved_address_asked_for_falls_back_to_a_served_one(
+    user_client, user, address, slot, variant, fill_cart
+):
+    far = AddressFactory(user=user, postal_code="110001", label="Parents")
+    fill_cart(user, (variant, 1))
+
+    html = user_client.get(f"/checkout/?address={far.pk}").content.decode()
+
+    assert f'name="address" value="{address.pk}" form="checkout-form" checked' in html
+    assert PLACE_ENABLED in html
+
+
+def test_without_a_slot_place_order_is_disabled_with_the_reason(
+    user_client, user, address, variant, fill_cart
+):
+    DeliverySlot.objects.all().delete()
+    fill_cart(user, (variant, 1))
+
+    html = user_client.get("/checkout/").content.decode()
+
+    reason = "No delivery slot is open right now. Please try again a little later."
+    assert PLACE_DISABLED in html
+    assert (
+        f'<p class="small place-order-reason" id="place-order-reason">{reason}</p>'
+        in html
+    )
+    assert html.index(reason) < html.index("1. Delivery address")
+
+
+def test_a_full_slot_is_not_offered_and_its_absence_disables_placing(
+    user_client, user, address, slot, variant, fill_cart
+):
+    DeliverySlot.objects.filter(pk=slot.pk).update(booked=slot.capacity)
+    fill_cart(user, (variant, 1))
+
+    html = user_client.get("/checkout/").content.decode()
+
+    assert f'name="slot" value="{slot.pk}"' not in html
+    assert PLACE_DISABLED in html
+
+
+def test_checkout_opens_slots_on_demand_where_no_beat_runs(
+    user_client, settings, user, address, variant, fill_cart
+):
+    settings.SHOP_DELIVERY_SLOTS_ON_DEMAND = True
+    settings.SHOP_DELIVERY_FIRST_HOUR = 0
+    settings.SHOP_DELIVERY_LAST_HOUR = 23
+    fill_cart(user, (variant, 1))
+
+    html = user_client.get("/checkout/").content.decode()
+
+    first = DeliverySlot.objects.order_by("starts_at").first()
+    assert first is not None
+    assert f'name="slot" value="{first.pk}" form="checkout-form" checked' in html
+    assert PLACE_ENABLED in html
+
+
+def test_slots_are_grouped_by_the_shops_local_day(
+    user_client, user, address, variant, fill_cart
+):
+    # 04:00 and 06:00 in Bengaluru fall on two UTC dates (the day turns at 05:30).
+    DeliverySlot.objects.all().delete()
+    zone = timezone.get_current_timezone()
+    day = timezone.localdate() + timedelta(days=1)
+    for hour in (4, 6):
+        starts_at = datetime(day.year, day.month, day.day, hour, tzinfo=zone)
+        DeliverySlotFactory(starts_at=starts_at)
+    fill_cart(user, (variant, 1))
+
+    html = user_client.get("/checkout/").content.decode()
+
+    assert re.findall(r'<p class="slot-day">([^<]+)</p>', html) == [
+        f"{day:%A} {day.day} {day:%B}"
+    ]

@@ -20,8 +20,15 @@ def test_history_lists_my_orders(user_client, placed_order):
 
 
 def test_history_runs_four_queries(
-    user_client, user, address, variant, fill_cart, django_assert_num_queries
+    user_client,
+    user,
+    address,
+    variant,
+    fill_cart,
+    django_assert_num_queries,
+    settings,
 ):
+    settings.SHOP_MAX_UNPAID_ORDERS = 12
     store_stock_set(variant=variant, quantity=50)
     for _ in range(12):
         fill_cart(user, (variant, 1))

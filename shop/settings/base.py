@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -76,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
+    "shop.middleware.ApiRefusalMiddleware",
 ]
 
 ROOT_URLCONF = "shop.urls"
@@ -172,6 +174,12 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=90)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_BROKER_VISIBILITY_TIMEOUT", default=3600)
 }
+# Seconds after which the invoicing sweep queues again paperwork with no
+# failure on record (a lost task, a killed worker): longer than a task may run,
+# so a live task is left alone, and far shorter than the visibility timeout.
+SHOP_INVOICING_STUCK_AFTER_SECONDS = env.int(
+    "SHOP_INVOICING_STUCK_AFTER_SECONDS", default=CELERY_TASK_TIME_LIMIT + 60
+)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
@@ -191,10 +199,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "orders.tasks.delivery_slots_ensure",
         "schedule": crontab(minute=5, hour="*/6"),
     },
-    # Invoices and emails whose task was lost (broker down at commit time).
+    # Invoices and emails whose task was lost (broker down at commit time,
+    # or a worker killed in the middle of it).
     "invoicing-sweep": {
         "task": "orders.invoicing.tasks.invoicing_sweep",
-        "schedule": timedelta(minutes=10),
+        "schedule": timedelta(minutes=1),
     },
 }
 
@@ -234,8 +243,28 @@ if AWS_STORAGE_BUCKET_NAME:
     _media_storage = {"BACKEND": "storages.backends.s3.S3Storage"}
 else:
     _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# Invoices and credit notes are private in every mode: a folder outside
+# MEDIA_ROOT (which is served under MEDIA_URL without a bucket), or private
+# objects with signed links, whatever the public media use. Only the owner's
+# and staff's download views read them.
+PRIVATE_MEDIA_ROOT = env("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private"))
+if AWS_STORAGE_BUCKET_NAME:
+    _invoice_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "default_acl": "private",
+            "querystring_auth": True,
+            "custom_domain": None,
+        },
+    }
+else:
+    _invoice_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT},
+    }
 STORAGES = {
     "default": _media_storage,
+    "invoices": _invoice_storage,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
@@ -261,11 +290,33 @@ SHOP_DELIVERY_FEE = Decimal(env("SHOP_DELIVERY_FEE", default="30.00"))
 SHOP_FREE_DELIVERY_THRESHOLD = Decimal(
     env("SHOP_FREE_DELIVERY_THRESHOLD", default="499.00")
 )
-SHOP_PAYMENT_TIMEOUT_MINUTES = env.int("SHOP_PAYMENT_TIMEOUT_MINUTES", default=30)
+# Against inventory hoarding (docs/operations.md): an unpaid order holds its
+# stock and slot this long, a shopper may keep this many orders awaiting
+# payment (one client address this many, across accounts), and one order may
+# take at most this percentage of what is left of a variant, but always at
+# least the minimum units.
+SHOP_PAYMENT_TIMEOUT_MINUTES = env.int("SHOP_PAYMENT_TIMEOUT_MINUTES", default=10)
+SHOP_MAX_UNPAID_ORDERS = env.int("SHOP_MAX_UNPAID_ORDERS", default=2)
+SHOP_MAX_UNPAID_ORDERS_PER_CLIENT = env.int(
+    "SHOP_MAX_UNPAID_ORDERS_PER_CLIENT", default=4
+)
+SHOP_ORDER_SHARE_PERCENT = env.int("SHOP_ORDER_SHARE_PERCENT", default=50)
+SHOP_ORDER_SHARE_MIN_UNITS = env.int("SHOP_ORDER_SHARE_MIN_UNITS", default=5)
 SHOP_MAX_LINE_QUANTITY = env.int("SHOP_MAX_LINE_QUANTITY", default=50)
 SHOP_PAGE_SIZE = env.int("SHOP_PAGE_SIZE", default=24)
 # Orders one hourly delivery slot takes; `delivery_slots_ensure` creates slots.
 SHOP_SLOT_CAPACITY = env.int("SHOP_SLOT_CAPACITY", default=20)
+# Local hours at which hourly delivery slots start, first to last (0-23).
+SHOP_DELIVERY_FIRST_HOUR = env.int("SHOP_DELIVERY_FIRST_HOUR", default=7)
+SHOP_DELIVERY_LAST_HOUR = env.int("SHOP_DELIVERY_LAST_HOUR", default=22)
+if not 0 <= SHOP_DELIVERY_FIRST_HOUR <= SHOP_DELIVERY_LAST_HOUR <= 23:
+    raise ImproperlyConfigured(
+        "SHOP_DELIVERY_FIRST_HOUR and SHOP_DELIVERY_LAST_HOUR must be hours "
+        "0-23, the first not after the last."
+    )
+# Open the coming days' slots whenever slots are asked for, so a shop run
+# without Celery beat (`make run`) can always be booked.
+SHOP_DELIVERY_SLOTS_ON_DEMAND = env.bool("SHOP_DELIVERY_SLOTS_ON_DEMAND", default=False)
 # Anonymous catalogue pages served from the cache, keyed by the catalogue
 # generation (shop/pagecache.py); PostgreSQL only. SHOP_RELEASE names the
 # deployed code in the key; empty means a hash of the code and templates.

@@ -1,9 +1,14 @@
-"""`make run`: SQLite, tasks in-process, local media, emails printed and filed."""
+"""`make run`: SQLite, tasks in-process, local media, emails printed and filed,
+delivery slots opened on demand at every hour."""
 
 import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "local-dev-only-not-secret")
 os.environ.setdefault("DJANGO_DEBUG", "true")
+# No beat runs here: slots open when a shopper asks, at any hour of the day.
+os.environ.setdefault("SHOP_DELIVERY_SLOTS_ON_DEMAND", "true")
+os.environ.setdefault("SHOP_DELIVERY_FIRST_HOUR", "0")
+os.environ.setdefault("SHOP_DELIVERY_LAST_HOUR", "23")
 
 from .base import *  # noqa: E402,F403
 from .base import env  # noqa: E402

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from accounts.services import demo_accounts_ensure
@@ -10,7 +11,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         logins = demo_accounts_ensure()
-        self.stdout.write(self.style.SUCCESS("\nDemo logins (http://127.0.0.1:8000):"))
+        # `make run` sets SITE_URL to the address it serves.
+        site = settings.SITE_URL
+        self.stdout.write(self.style.SUCCESS(f"\nDemo logins ({site}):"))
         for login in logins:
             self.stdout.write(f"  {login.role:<12} {login.email:<26} {login.password}")
-        self.stdout.write("  Admin: http://127.0.0.1:8000/admin/\n")
+        self.stdout.write(f"  Admin: {site}/admin/\n")

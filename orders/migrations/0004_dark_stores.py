@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("catalog", "0005_product_search_doc"),
-        ("orders", "0001_initial"),
+        ("orders", "0003_order_client_ip"),
     ]
 
     operations = [

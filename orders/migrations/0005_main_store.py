@@ -59,6 +59,6 @@ def main_store_remove(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("orders", "0002_dark_stores")]
+    dependencies = [("orders", "0004_dark_stores")]
 
     operations = [migrations.RunPython(main_store_create, main_store_remove)]

@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("orders", "0003_main_store")]
+    dependencies = [("orders", "0005_main_store")]
 
     operations = [
         migrations.AlterField(
