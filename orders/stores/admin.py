@@ -28,9 +28,15 @@ class DarkStoreAdmin(admin.ModelAdmin):
         return ", ".join(area.postal_code for area in store.areas.all())
 
 
+# More than any one delivery to a store; keeps a typo within the column's range.
+MOST_UNITS_MOVED = 100_000
+
+
 class StoreStockForm(forms.ModelForm):
     change_by = forms.IntegerField(
-        help_text="Units that arrived (positive) or left the shelf (negative)."
+        min_value=-MOST_UNITS_MOVED,
+        max_value=MOST_UNITS_MOVED,
+        help_text="Units that arrived (positive) or left the shelf (negative).",
     )
 
     class Meta:

@@ -209,3 +209,22 @@ def test_the_admin_stocks_a_new_shelf_and_refuses_a_shelf_below_zero(
         refused.content.decode()
     )
     assert _shelf(there, stocked) == 9
+
+
+def test_the_admin_refuses_a_count_beyond_any_delivery(
+    client, staff_user, stocked, two_stores
+):
+    _here, there = two_stores
+    row = StoreStock.objects.get(store=there, variant=stocked)
+    client.force_login(staff_user)
+
+    response = client.post(
+        f"/admin/orders/storestock/{row.pk}/change/",
+        {"change_by": "99999999999999999999"},
+    )
+
+    assert response.status_code == 200
+    assert "Ensure this value is less than or equal to 100000." in (
+        response.content.decode()
+    )
+    assert _shelf(there, stocked) == 9
