@@ -228,3 +228,28 @@ def test_the_admin_refuses_a_count_beyond_any_delivery(
         response.content.decode()
     )
     assert _shelf(there, stocked) == 9
+
+
+def test_the_api_lists_the_slots_of_the_store_serving_the_code(
+    api_client, area, two_stores
+):
+    here, there = two_stores
+    mine = DeliverySlotFactory(store=here)
+    DeliverySlotFactory(store=there)
+
+    response = api_client.get("/api/v1/delivery/slots/?postal_code=560001")
+
+    assert response.status_code == 200
+    assert [slot["id"] for slot in response.json()["slots"]] == [mine.pk]
+
+
+def test_a_code_of_a_closed_store_is_refused_by_the_api(api_client, two_stores):
+    _here, there = two_stores
+    there.is_active = False
+    there.save()
+
+    slots = api_client.get("/api/v1/delivery/slots/?postal_code=560095")
+    check = api_client.get("/api/v1/delivery/serviceability/?postal_code=560095")
+
+    assert (slots.status_code, slots.json()["code"]) == (400, "not_serviceable")
+    assert (check.status_code, check.json()["serviceable"]) == (200, False)
