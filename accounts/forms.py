@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 
 from accounts import selectors
 from accounts.errors import EMAIL_TAKEN_MESSAGE
-from accounts.models import Address, User
+from accounts.models import Address, User, email_canonical
 from accounts.validators import phone_clean, postal_code_clean
 
 LOGIN_FAILED_MESSAGE = "Email or password is incorrect."
@@ -72,7 +72,7 @@ class RegisterForm(forms.Form):
     )
 
     def clean_email(self):
-        email = self.cleaned_data["email"].lower()
+        email = email_canonical(self.cleaned_data["email"])
         if selectors.email_in_use(email=email):
             raise ValidationError(EMAIL_TAKEN_MESSAGE, code="email_taken")
         return email
@@ -125,7 +125,7 @@ class ProfileForm(forms.Form):
         return phone_clean(phone) if phone else ""
 
     def clean_email(self):
-        email = self.cleaned_data["email"].lower()
+        email = email_canonical(self.cleaned_data["email"])
         if email != self.user.email and selectors.email_in_use(
             email=email, exclude_user=self.user
         ):

@@ -7,21 +7,23 @@ merges the visitor's cart this way), and the login view runs them all.
 
 from collections.abc import Callable
 
-# hook(user=..., visitor_session_key=...) -> messages for the shopper
+# hook(request=..., user=..., visitor_session_key=...) -> messages for the shopper
 AfterLogin = Callable[..., list[str]]
 
 _after_login: list[AfterLogin] = []
 
 
 def after_login_register(hook: AfterLogin) -> None:
-    """Run `hook(user=, visitor_session_key=)` after every page login, once."""
+    """Run `hook(request=, user=, visitor_session_key=)` after every page login."""
     if hook not in _after_login:
         _after_login.append(hook)
 
 
-def after_login_run(*, user, visitor_session_key: str | None) -> list[str]:
+def after_login_run(*, request, user, visitor_session_key: str | None) -> list[str]:
     """Run the registered hooks in order; return their messages for the shopper."""
     notes: list[str] = []
     for hook in _after_login:
-        notes.extend(hook(user=user, visitor_session_key=visitor_session_key))
+        notes.extend(
+            hook(request=request, user=user, visitor_session_key=visitor_session_key)
+        )
     return notes

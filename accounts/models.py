@@ -1,3 +1,5 @@
+import unicodedata
+
 from django.contrib.auth.models import (
     AbstractBaseUser,
     BaseUserManager,
@@ -10,13 +12,25 @@ from django.utils import timezone
 SELLERS_GROUP = "Sellers"
 
 
+def email_canonical(email: str) -> str:
+    """Return the one form of an address that accounts store, match and limit by.
+
+    NFKC, then the case folding of the upper-cased address: upper-casing
+    first folds look-alikes the way PostgreSQL's UPPER() does (ſ U+017F to
+    S, ı U+0131 to I), so every spelling that could log in to an account
+    has the account's own address as its canonical form.
+    """
+    text = unicodedata.normalize("NFKC", (email or "").strip())
+    return unicodedata.normalize("NFKC", text.upper().casefold())
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
     def _create_user(self, email, password, **extra_fields):
         if not email:
             raise ValueError("An email address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user = self.model(email=email_canonical(email), **extra_fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -34,7 +48,7 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
     def get_by_natural_key(self, email):
-        return self.get(email__iexact=email)
+        return self.get(email=email_canonical(email))
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -50,6 +64,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Raised to end every access token handed out so far (accounts/jwt.py).
+    token_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -65,6 +81,15 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self):
         return self.email
+
+    def clean(self):
+        super().clean()
+        self.email = email_canonical(self.email)
+
+    def save(self, *args, **kwargs):
+        # Every write path (services, admin forms, factories) stores one form.
+        self.email = email_canonical(self.email)
+        super().save(*args, **kwargs)
 
     @property
     def email_verified(self) -> bool:

@@ -1,11 +1,17 @@
-"""The accounts rate limits, shared by the pages and the API.
+"""The accounts rate limits, shared by the pages, the API and the admin login.
 
-Pages and API count against the same groups, so switching from one to the
-other buys an attacker nothing. The per-account login key is the submitted
-email lowercased, known account or not, so the limit itself tells nobody
-which emails have accounts.
+Pages, API and admin count against the same groups, so switching from one to
+the other buys an attacker nothing. Per-account limits key on the canonical
+form of the submitted address (`email_canonical`), the form the login
+matches by, known account or not: look-alike spellings of one address share
+one count, and the limit itself tells nobody which emails have accounts.
+
+Logins stay open when the cache is down (the shop must stay usable, and each
+guess still costs an Argon2 hash); limits that guard sign-ups and emails
+refuse until the cache is back (docs/operations.md).
 """
 
+from accounts.models import email_canonical
 from shop.ratelimit import check_rate
 
 
@@ -16,13 +22,13 @@ def _constant(value: str):
 def login_rate_check(request, *, email: str) -> None:
     """Count a login attempt per IP and per submitted email; raise RateLimited."""
     check_rate(request, group="login-ip", rate_setting="SHOP_RATE_LOGIN_IP")
-    email = (email or "").strip().lower()
-    if email:
+    key = email_canonical(email)
+    if key:
         check_rate(
             request,
             group="login-account",
             rate_setting="SHOP_RATE_LOGIN_ACCOUNT",
-            key=_constant(email),
+            key=_constant(key),
         )
 
 
@@ -32,27 +38,46 @@ def password_check_rate_check(request, *, email: str) -> None:
         request,
         group="login-account",
         rate_setting="SHOP_RATE_LOGIN_ACCOUNT",
-        key=_constant(email.lower()),
+        key=_constant(email_canonical(email)),
     )
 
 
 def signup_rate_check(request) -> None:
-    check_rate(request, group="signup", rate_setting="SHOP_RATE_SIGNUP")
+    check_rate(
+        request,
+        group="signup",
+        rate_setting="SHOP_RATE_SIGNUP",
+        open_without_cache=False,
+    )
+
+
+def _mail_rate_check(request, *, group: str, email: str) -> None:
+    """Count a request that emails an address, per IP and per target address."""
+    check_rate(
+        request,
+        group=f"{group}-ip",
+        rate_setting="SHOP_RATE_PASSWORD_RESET",
+        open_without_cache=False,
+    )
+    key = email_canonical(email)
+    if key:
+        check_rate(
+            request,
+            group=f"{group}-email",
+            rate_setting="SHOP_RATE_PASSWORD_RESET",
+            key=_constant(key),
+            open_without_cache=False,
+        )
 
 
 def password_reset_rate_check(request, *, email: str) -> None:
     """Count a reset request per IP and per target email (no mail bombing)."""
-    check_rate(
-        request, group="password-reset-ip", rate_setting="SHOP_RATE_PASSWORD_RESET"
-    )
-    email = (email or "").strip().lower()
-    if email:
-        check_rate(
-            request,
-            group="password-reset-email",
-            rate_setting="SHOP_RATE_PASSWORD_RESET",
-            key=_constant(email),
-        )
+    _mail_rate_check(request, group="password-reset", email=email)
+
+
+def login_link_rate_check(request, *, email: str) -> None:
+    """Count a login-link request like a reset request, in groups of its own."""
+    _mail_rate_check(request, group="login-link", email=email)
 
 
 def verify_resend_rate_check(request, *, user_id: int) -> None:
@@ -61,6 +86,7 @@ def verify_resend_rate_check(request, *, user_id: int) -> None:
         group="verify-resend",
         rate_setting="SHOP_RATE_VERIFY_RESEND",
         key=_constant(str(user_id)),
+        open_without_cache=False,
     )
 
 

@@ -2,15 +2,18 @@
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+from rest_framework_simplejwt.token_blacklist.models import (
+    BlacklistedToken,
+    OutstandingToken,
+)
 
-from accounts.models import Address, User
+from accounts.models import Address, User, email_canonical
 from shop.errors import NotFound
 
 
 def user_by_email(*, email: str) -> User | None:
-    """Return the active account with this email in any letter case, or None."""
-    return User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    """Return the active account whose address has this canonical form, or None."""
+    return User.objects.filter(email=email_canonical(email), is_active=True).first()
 
 
 def user_lock(*, user_id: int) -> User | None:
@@ -23,7 +26,8 @@ def user_lock(*, user_id: int) -> User | None:
 
 
 def email_in_use(*, email: str, exclude_user: User | None = None) -> bool:
-    queryset = User.objects.filter(email__iexact=email)
+    """Return whether an account has this address, in any of its spellings."""
+    queryset = User.objects.filter(email=email_canonical(email))
     if exclude_user is not None:
         queryset = queryset.exclude(pk=exclude_user.pk)
     return queryset.exists()
@@ -63,3 +67,7 @@ def outstanding_tokens_live(*, user: User) -> QuerySet[OutstandingToken]:
 def outstanding_token_lock(*, jti: str) -> OutstandingToken | None:
     """Lock a refresh token's row so that two refreshes with it run in turn."""
     return OutstandingToken.objects.select_for_update().filter(jti=jti).first()
+
+
+def token_blacklisted(*, token: OutstandingToken) -> bool:
+    return BlacklistedToken.objects.filter(token=token).exists()

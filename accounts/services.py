@@ -4,11 +4,18 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
+from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
+from rest_framework_simplejwt.state import token_backend
+from rest_framework_simplejwt.token_blacklist.models import (
+    BlacklistedToken,
+    OutstandingToken,
+)
 
 from accounts import selectors, tokens
 from accounts.errors import (
@@ -17,7 +24,8 @@ from accounts.errors import (
     EmailTaken,
     TokenInvalid,
 )
-from accounts.models import SELLERS_GROUP, Address, User
+from accounts.jwt import token_family
+from accounts.models import SELLERS_GROUP, Address, User, email_canonical
 from shop.emails import email_queue
 from shop.errors import NotFound
 from shop.models import OutboundEmail
@@ -47,7 +55,16 @@ def seller_grant(*, user: User) -> User:
 
 @transaction.atomic
 def demo_accounts_ensure() -> list[DemoLogin]:
-    """Create the demo admin, seller and shopper once; return their logins."""
+    """Create the demo admin, seller and shopper once; return their logins.
+
+    Raise ImproperlyConfigured where SHOP_DEMO_ACCOUNTS is off (production):
+    the demo passwords are published, so those accounts must never exist there.
+    """
+    if not settings.SHOP_DEMO_ACCOUNTS:
+        raise ImproperlyConfigured(
+            "Demo accounts are refused under these settings (SHOP_DEMO_ACCOUNTS "
+            "is off): their passwords are published in the README."
+        )
     admin, seller, shopper = DEMO_LOGINS
     now = timezone.now()
     if not User.objects.filter(email=admin.email).exists():
@@ -83,10 +100,6 @@ ADDRESS_FIELDS = (
 )
 
 
-def _email_normalize(email: str) -> str:
-    return User.objects.normalize_email(email.strip()).lower()
-
-
 def _absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
@@ -99,7 +112,7 @@ def user_register(*, email: str, name: str, password: str) -> User:
     serializer reports their messages per field). Raise EmailTaken when the
     email is in use in any letter case.
     """
-    email = _email_normalize(email)
+    email = email_canonical(email)
     if selectors.email_in_use(email=email):
         raise EmailTaken()
     try:
@@ -151,7 +164,7 @@ def email_verify(*, token: str) -> User:
     """
     user_id, email = tokens.email_verification_token_read(token)
     user = selectors.user_lock(user_id=user_id)
-    if user is None or user.email.lower() != email.lower():
+    if user is None or user.email != email_canonical(email):
         raise TokenInvalid(
             "This verification link was sent to an email address the account "
             "no longer uses."
@@ -162,16 +175,31 @@ def email_verify(*, token: str) -> User:
     return user
 
 
-@transaction.atomic
-def password_reset_request(*, email: str) -> OutboundEmail | None:
-    """Email a one-time reset link if an active account has this email.
+class _StandIn(Exception):
+    """Unwinds the stand-in email of an address without an account."""
 
-    Return the queued email, or None when there is no such account; callers
-    answer the same either way, so nobody learns which emails have accounts.
+
+def _same_work_for_anyone(*, email: str, send) -> OutboundEmail | None:
+    """Queue `send(user=...)` for the account with this email, if any.
+
+    For an address without an active account the same email is rendered and
+    recorded for a stand-in user inside a savepoint that is rolled back
+    (with its after-commit task): the answer takes as long either way, so
+    its timing tells nobody which emails have accounts.
     """
     user = selectors.user_by_email(email=email)
-    if user is None or not user.has_usable_password():
+    if user is not None and user.has_usable_password():
+        return send(user=user)
+    stand_in = User(pk=0, email=email_canonical(email), password=make_password(None))
+    try:
+        with transaction.atomic():
+            send(user=stand_in)
+            raise _StandIn()
+    except _StandIn:
         return None
+
+
+def _password_reset_email(*, user: User) -> OutboundEmail:
     token = tokens.password_reset_token(user=user)
     uid = tokens.password_reset_uid(user=user)
     return email_queue(
@@ -189,6 +217,58 @@ def password_reset_request(*, email: str) -> OutboundEmail | None:
             "valid_minutes": max(1, settings.PASSWORD_RESET_TIMEOUT // 60),
         },
     )
+
+
+@transaction.atomic
+def password_reset_request(*, email: str) -> OutboundEmail | None:
+    """Email a one-time reset link if an active account has this email.
+
+    Return the queued email, or None when there is no such account; callers
+    answer the same either way, and the work takes as long, so nobody
+    learns which emails have accounts.
+    """
+    return _same_work_for_anyone(email=email, send=_password_reset_email)
+
+
+def _login_link_email(*, user: User) -> OutboundEmail:
+    token = tokens.login_link_token(user=user)
+    uid = tokens.password_reset_uid(user=user)
+    return email_queue(
+        key=f"login-link:{user.pk}:{tokens.token_digest(token)}",
+        to=user.email,
+        subject=f"Your {settings.SHOP_NAME} login link",
+        template="account_login_link",
+        context={
+            "name": user.get_short_name(),
+            "login_url": _absolute(reverse("accounts:login_link", args=[uid, token])),
+            "valid_minutes": max(1, settings.PASSWORD_RESET_TIMEOUT // 60),
+        },
+    )
+
+
+@transaction.atomic
+def login_link_request(*, email: str) -> OutboundEmail | None:
+    """Email a one-time login link if an active account has this email.
+
+    The way in for an owner whose account the per-account login limit has
+    paused (anyone can pause it by guessing): the link proves the mailbox,
+    as a reset link does. Answers like `password_reset_request`.
+    """
+    return _same_work_for_anyone(email=email, send=_login_link_email)
+
+
+def login_link_user(*, uidb64: str, token: str) -> User:
+    """Return the user a login link is for, or raise TokenInvalid.
+
+    The link stops working once it is used (logging in moves last_login,
+    which the token signs), after PASSWORD_RESET_TIMEOUT, and when the
+    password changes.
+    """
+    user_id = tokens.password_reset_user_id(uidb64)
+    user = User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
+    if user is None or not tokens.login_link_token_valid(user=user, token=token):
+        raise TokenInvalid(tokens.LOGIN_LINK_INVALID_MESSAGE)
+    return user
 
 
 def password_reset_user(*, uidb64: str, token: str) -> User:
@@ -256,15 +336,48 @@ def _password_changed_notice(*, user: User) -> None:
     )
 
 
-@transaction.atomic
-def user_tokens_revoke(*, user: User) -> int:
-    """Blacklist every live refresh token of the user; return how many."""
-    outstanding = list(selectors.outstanding_tokens_live(user=user))
+def _blacklist(outstanding: list[OutstandingToken]) -> int:
     BlacklistedToken.objects.bulk_create(
         [BlacklistedToken(token=token) for token in outstanding],
         ignore_conflicts=True,
     )
     return len(outstanding)
+
+
+def access_tokens_end(*, user_id: int) -> None:
+    """End every access token of the user handed out so far (accounts/jwt.py)."""
+    User.objects.filter(pk=user_id).update(token_version=F("token_version") + 1)
+
+
+@transaction.atomic
+def user_tokens_revoke(*, user: User) -> int:
+    """End every access token and blacklist every live refresh token of the user.
+
+    Return how many refresh tokens were blacklisted.
+    """
+    access_tokens_end(user_id=user.pk)
+    return _blacklist(list(selectors.outstanding_tokens_live(user=user)))
+
+
+@transaction.atomic
+def refresh_token_family_revoke(*, reused: OutstandingToken) -> int:
+    """Blacklist every live refresh token of the login that `reused` comes from.
+
+    A refresh token presented after it was rotated has been copied: whoever
+    holds its successor may be the thief, so the whole family stops working
+    and its owner logs in again. Return how many tokens were blacklisted.
+    """
+    if reused.user_id is None:
+        return 0
+    family = token_family(token_backend.decode(reused.token, verify=False))
+    live = selectors.outstanding_tokens_live(user=reused.user)
+    return _blacklist(
+        [
+            token
+            for token in live
+            if token_family(token_backend.decode(token.token, verify=False)) == family
+        ]
+    )
 
 
 @transaction.atomic
@@ -290,7 +403,7 @@ def profile_update(
         user.phone = phone
         fields.append("phone")
     old_email = user.email
-    new_email = _email_normalize(email) if email is not None else old_email
+    new_email = email_canonical(email) if email is not None else old_email
     email_changed = new_email != old_email
     if email_changed:
         if selectors.email_in_use(email=new_email, exclude_user=user):

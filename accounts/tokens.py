@@ -1,15 +1,19 @@
-"""The signed tokens in account emails: email verification and password reset.
+"""The signed tokens in account emails: verification, password reset, login link.
 
 A verification token signs the user's id together with the email address it
 was sent to, so a link sent before an email change cannot verify the new one.
 Reset tokens are Django's: they change with the password, the last login and
-the email, so each works once.
+the email, so each works once. Login-link tokens are made the same way under
+their own salt, so a reset link cannot log in and a login link cannot reset.
 """
 
 import hashlib
 
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
+from django.contrib.auth.tokens import (
+    PasswordResetTokenGenerator,
+    default_token_generator,
+)
 from django.core import signing
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
@@ -72,6 +76,27 @@ def password_reset_token(*, user: User) -> str:
 
 def password_reset_token_valid(*, user: User, token: str) -> bool:
     return default_token_generator.check_token(user, token)
+
+
+LOGIN_LINK_INVALID_MESSAGE = (
+    "This login link is not valid: it was used already, it has expired, or it "
+    "was copied incompletely. Ask for a new one."
+)
+
+
+class _LoginLinkTokenGenerator(PasswordResetTokenGenerator):
+    key_salt = "accounts.tokens.login-link"
+
+
+_login_link_tokens = _LoginLinkTokenGenerator()
+
+
+def login_link_token(*, user: User) -> str:
+    return _login_link_tokens.make_token(user)
+
+
+def login_link_token_valid(*, user: User, token: str) -> bool:
+    return _login_link_tokens.check_token(user, token)
 
 
 def token_digest(token: str) -> str:

@@ -23,6 +23,12 @@ urlpatterns = [
         views.password_reset_confirm_view,
         name="password_reset_confirm",
     ),
+    path("login-link/", views.login_link_request_view, name="login_link_request"),
+    path(
+        "login-link/<str:uidb64>/<str:token>/",
+        views.login_link_view,
+        name="login_link",
+    ),
     path("addresses/", views.address_list_view, name="address_list"),
     path("addresses/add/", views.address_add_view, name="address_add"),
     path("addresses/<int:pk>/edit/", views.address_edit_view, name="address_edit"),

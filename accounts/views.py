@@ -6,7 +6,7 @@ django-ratelimit's middleware turns into the 429 page.
 """
 
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth import (
     authenticate,
     login,
@@ -36,6 +36,7 @@ from accounts.forms import (
 )
 from accounts.hooks import after_login_run
 from accounts.ratelimits import (
+    login_link_rate_check,
     login_rate_check,
     password_check_rate_check,
     password_reset_rate_check,
@@ -55,7 +56,9 @@ def _login_and_merge_cart(request: HttpRequest, user) -> None:
     # login() gives the session a new key; the visitor cart is under the old one.
     visitor_session_key = request.session.session_key
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    for note in after_login_run(user=user, visitor_session_key=visitor_session_key):
+    for note in after_login_run(
+        request=request, user=user, visitor_session_key=visitor_session_key
+    ):
         messages.info(request, note)
 
 
@@ -92,6 +95,19 @@ def login_view(request: HttpRequest) -> HttpResponse:
             invalid=True,
         )
     return _render(request, "accounts/login.html", {"form": form, "next": next_url})
+
+
+@sensitive_post_parameters("password")
+@never_cache
+def admin_login_view(request: HttpRequest) -> HttpResponse:
+    """The admin's login page, counted in the shop's login limits.
+
+    A guess at a seller's password costs the same here as on the shop's
+    login page and in the API: the groups are shared.
+    """
+    if request.method == "POST":
+        login_rate_check(request, email=request.POST.get("username", ""))
+    return admin.site.login(request)
 
 
 @csrf_protect
@@ -190,6 +206,40 @@ def password_reset_view(request: HttpRequest) -> HttpResponse:
             request, "accounts/password_reset.html", {"form": form}, invalid=True
         )
     return render(request, "accounts/password_reset.html", {"form": form})
+
+
+@csrf_protect
+@require_http_methods(["GET", "POST"])
+def login_link_request_view(request: HttpRequest) -> HttpResponse:
+    """Ask for a one-time login link by email: the way in while logins are paused."""
+    form = PasswordResetRequestForm(_posted(request))
+    if request.method == "POST":
+        login_link_rate_check(request, email=request.POST.get("email", ""))
+        if form.is_valid():
+            services.login_link_request(email=form.cleaned_data["email"])
+            # The same answer whether or not the email has an account.
+            return render(request, "accounts/login_link.html", {"sent": True})
+        return _render(
+            request, "accounts/login_link.html", {"form": form}, invalid=True
+        )
+    return render(request, "accounts/login_link.html", {"form": form})
+
+
+@csrf_protect
+@never_cache
+@require_http_methods(["GET", "POST"])
+def login_link_view(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """Open an emailed login link: a button first, so a mail scanner cannot use it."""
+    try:
+        user = services.login_link_user(uidb64=uidb64, token=token)
+    except TokenInvalid as error:
+        return render(
+            request, "accounts/login_link.html", {"error": error.message}, status=400
+        )
+    if request.method == "POST":
+        _login_and_merge_cart(request, user)
+        return redirect("admin:index" if user.is_staff else settings.LOGIN_REDIRECT_URL)
+    return render(request, "accounts/login_link.html", {"confirm": True})
 
 
 @require_http_methods(["GET"])

@@ -13,9 +13,10 @@ from django.utils.html import format_html
 
 from accounts.models import SELLERS_GROUP, User
 from catalog import services
-from catalog.forms import ProductImageAdminForm
+from catalog.forms import CategoryAdminForm, ProductImageAdminForm
 from catalog.models import Category, Product, ProductImage, ProductVariant, Review
 from shop.access import user_is_seller
+from shop.admin_lookups import DeclaredLookupsOnlyMixin
 
 
 def _thumbnail_tag(name: str, alt: str, size: int = 48):
@@ -32,9 +33,10 @@ def _thumbnail_tag(name: str, alt: str, size: int = 48):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(DeclaredLookupsOnlyMixin, admin.ModelAdmin):
     """Staff shape the tree; sellers may only look (their group has view only)."""
 
+    form = CategoryAdminForm
     list_display = ["name", "parent", "position", "is_active", "product_count"]
     list_editable = ["position", "is_active"]
     list_filter = ["is_active", ("parent", admin.RelatedOnlyFieldListFilter)]
@@ -126,7 +128,7 @@ class BrandFilter(admin.SimpleListFilter):
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(DeclaredLookupsOnlyMixin, admin.ModelAdmin):
     list_display = [
         "thumbnail",
         "name",
@@ -258,7 +260,7 @@ class ProductAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProductVariant)
-class ProductVariantAdmin(admin.ModelAdmin):
+class ProductVariantAdmin(DeclaredLookupsOnlyMixin, admin.ModelAdmin):
     """Prices at a glance, editable in the list, beside the stores' total stock."""
 
     list_display = ["sku", "product", "label", "price", "mrp", "stock", "is_active"]
@@ -294,8 +296,12 @@ class ProductVariantAdmin(admin.ModelAdmin):
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
-    """Staff moderate reviews; sellers read those of their own products."""
+class ReviewAdmin(DeclaredLookupsOnlyMixin, admin.ModelAdmin):
+    """Staff moderate reviews; sellers read those of their own products.
+
+    A seller sees the reviewer's first name, as shoppers do, never their
+    email address: not in the list, the form or the search.
+    """
 
     list_display = ["product", "rating", "title", "user", "created_at"]
     list_filter = ["rating"]
@@ -308,6 +314,28 @@ class ReviewAdmin(admin.ModelAdmin):
         if user_is_seller(request.user):
             queryset = queryset.filter(product__seller=request.user)
         return queryset
+
+    def get_list_display(self, request):
+        if user_is_seller(request.user):
+            return ["product", "rating", "title", "reviewer", "created_at"]
+        return self.list_display
+
+    def get_search_fields(self, request):
+        if user_is_seller(request.user):
+            return ["product__name", "title", "text"]
+        return self.search_fields
+
+    def get_fields(self, request, obj=None):
+        if user_is_seller(request.user):
+            return ["product", "reviewer", "rating", "title", "text", "created_at"]
+        return self.readonly_fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
+
+    @admin.display(description="reviewer")
+    def reviewer(self, review):
+        return review.author_name
 
     def has_add_permission(self, request):
         # Reviews come from shoppers who received the product, never the admin.

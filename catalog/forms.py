@@ -1,3 +1,4 @@
+import uuid
 from decimal import Decimal
 
 from django import forms
@@ -5,7 +6,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import ProhibitNullCharactersValidator
 
 from catalog.images import image_check
-from catalog.models import ProductImage, Review
+from catalog.models import Category, ProductImage, Review
 from catalog.selectors import ORDERINGS
 
 MAX_BRANDS = 20
@@ -155,11 +156,15 @@ class ReviewForm(forms.ModelForm):
 
 
 class PictureField(forms.ImageField):
-    """An image upload checked by `image_check` before Pillow decodes anything."""
+    """An image upload checked by `image_check` before Pillow decodes anything.
+
+    The stored name is a new one with the extension of the detected type, so
+    PNG content uploaded as `invoice.pdf` is stored, and served, as a PNG.
+    """
 
     def to_python(self, data):
         if isinstance(data, UploadedFile):
-            image_check(data)
+            data.name = f"{uuid.uuid4().hex}.{image_check(data)}"
         return super().to_python(data)
 
 
@@ -169,4 +174,13 @@ class ProductImageAdminForm(forms.ModelForm):
     class Meta:
         model = ProductImage
         fields = ["image", "alt_text", "position"]
+        field_classes = {"image": PictureField}
+
+
+class CategoryAdminForm(forms.ModelForm):
+    """A category in the admin; its picture is checked like every upload."""
+
+    class Meta:
+        model = Category
+        fields = ["parent", "name", "slug", "position", "image", "is_active"]
         field_classes = {"image": PictureField}

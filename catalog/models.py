@@ -1,7 +1,23 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+
+# The highest price or MRP of one pack. With SHOP_MAX_LINE_QUANTITY packs a
+# line, cart and order amounts (12 digits) stay far from overflowing.
+PRICE_MAX = Decimal("100000.00")
+PRICE_MAX_MESSAGE = "A price may be at most ₹1,00,000.00 a pack."
+
+
+def _price_field(label: str) -> models.DecimalField:
+    return models.DecimalField(
+        label,
+        max_digits=12,
+        decimal_places=2,
+        validators=[MaxValueValidator(PRICE_MAX, message=PRICE_MAX_MESSAGE)],
+    )
 
 
 def name_initials(name: str) -> str:
@@ -110,9 +126,9 @@ class ProductVariant(models.Model):
     )
     sku = models.CharField("SKU", max_length=64, unique=True)
     label = models.CharField(max_length=50, help_text='Pack size, e.g. "500 g".')
-    price = models.DecimalField(max_digits=12, decimal_places=2)
+    price = _price_field("price")
     # Maximum retail price: the compare-at price printed on the pack.
-    mrp = models.DecimalField("MRP", max_digits=12, decimal_places=2)
+    mrp = _price_field("MRP")
     stock = models.IntegerField(default=0)
     position = models.PositiveIntegerField(default=0)
     is_active = models.BooleanField(default=True)
@@ -145,6 +161,10 @@ class ProductVariant(models.Model):
             models.CheckConstraint(
                 condition=models.Q(mrp__gte=models.F("price")),
                 name="variant_mrp_not_below_price",
+            ),
+            # With the MRP never below the price, this bounds both.
+            models.CheckConstraint(
+                condition=models.Q(mrp__lte=PRICE_MAX), name="variant_mrp_at_most_max"
             ),
         ]
 

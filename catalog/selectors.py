@@ -161,24 +161,31 @@ _tree_in_process: dict[str, CategoryTree] = {}
 _REQUEST_TREE_ATTR = "_catalog_category_tree"
 
 
+def _category_tree_build() -> CategoryTree:
+    rows = (
+        Category.objects.filter(is_active=True)
+        .order_by("position", "name", "id")
+        .values_list("id", "name", "slug", "parent_id", "image")
+    )
+    return CategoryTree(rows)
+
+
 def category_tree() -> CategoryTree:
     """Return the active category tree, from memory or the cache when there."""
     generation = cache.get(CATEGORY_TREE_GENERATION_KEY)
     if generation is None:
         cache.add(CATEGORY_TREE_GENERATION_KEY, uuid.uuid4().hex, timeout=None)
         generation = cache.get(CATEGORY_TREE_GENERATION_KEY)
+    if generation is None:
+        # The cache is unavailable: nothing could tell a kept tree is stale.
+        return _category_tree_build()
     key = _CATEGORY_TREE_KEY.format(generation=generation)
     tree = _tree_in_process.get(key)
     if tree is not None:
         return tree
     tree = cache.get(key)
     if tree is None:
-        rows = (
-            Category.objects.filter(is_active=True)
-            .order_by("position", "name", "id")
-            .values_list("id", "name", "slug", "parent_id", "image")
-        )
-        tree = CategoryTree(rows)
+        tree = _category_tree_build()
         cache.set(key, tree, timeout=_CATEGORY_TREE_TIMEOUT)
     _tree_in_process.clear()
     _tree_in_process[key] = tree

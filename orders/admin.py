@@ -31,6 +31,7 @@ from orders.services.delivery import delivery_slot_save
 from orders.services.status import order_status_change
 from orders.stores import admin as stores_admin  # noqa: F401  (registers stores)
 from shop.access import user_is_seller
+from shop.admin_lookups import DeclaredLookupsOnlyMixin
 from shop.errors import DomainError
 
 # Cells starting with these run as formulas in spreadsheets; CSV cells that
@@ -96,7 +97,12 @@ class OrderStatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Order)
-class OrderAdmin(OrderInvoicingAdminMixin, OrderPaymentsAdminMixin, admin.ModelAdmin):
+class OrderAdmin(
+    DeclaredLookupsOnlyMixin,
+    OrderInvoicingAdminMixin,
+    OrderPaymentsAdminMixin,
+    admin.ModelAdmin,
+):
     list_display = [
         "number",
         "status",
@@ -287,7 +293,7 @@ class OrderAdmin(OrderInvoicingAdminMixin, OrderPaymentsAdminMixin, admin.ModelA
 
 
 @admin.register(ServiceArea)
-class ServiceAreaAdmin(admin.ModelAdmin):
+class ServiceAreaAdmin(DeclaredLookupsOnlyMixin, admin.ModelAdmin):
     list_display = ["postal_code", "name", "store", "promise_minutes", "is_active"]
     list_editable = ["promise_minutes", "is_active"]
     list_filter = ["is_active", "store"]
@@ -316,7 +322,7 @@ class DeliverySlotForm(forms.ModelForm):
 
 
 @admin.register(DeliverySlot)
-class DeliverySlotAdmin(admin.ModelAdmin):
+class DeliverySlotAdmin(DeclaredLookupsOnlyMixin, admin.ModelAdmin):
     list_display = [
         "__str__",
         "store",

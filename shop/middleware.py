@@ -1,9 +1,16 @@
-"""One log line per request, tied together by a request id; API refusals as JSON."""
+"""One log line per request, tied together by a request id; API refusals as JSON;
+personal answers are never cached; bodies too large for their path are
+refused unread."""
 
 import logging
 import re
 import time
 import uuid
+
+from django.conf import settings
+from django.http import HttpResponse, JsonResponse
+from django.template import loader
+from django.utils.cache import patch_cache_control
 
 from shop.errors import api_refusal
 
@@ -62,3 +69,73 @@ class ApiRefusalMiddleware:
         if response.has_header("Allow"):
             shaped["Allow"] = response["Allow"]
         return shaped
+
+
+# Pages and API answers that hold one person's data (profile, addresses,
+# cart, checkout, orders, tokens): no browser or proxy may keep a copy.
+PERSONAL_PATHS = (
+    "/account/",
+    "/cart/",
+    "/checkout/",
+    "/orders/",
+    "/api/v1/auth/",
+    "/api/v1/me/",
+    "/api/v1/cart/",
+    "/api/v1/orders/",
+)
+
+
+class PersonalNoStoreMiddleware:
+    """Mark the answers under PERSONAL_PATHS `Cache-Control: private, no-store`."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path.startswith(PERSONAL_PATHS):
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+class BodySizeLimitMiddleware:
+    """Refuse a body larger than its path takes, from Content-Length, unread.
+
+    Django would stream a large multipart body to temporary files before a
+    view (or the CSRF check) could refuse it. SHOP_MAX_BODY_BYTES bounds every
+    path; SHOP_MAX_BODY_BYTES_BY_PATH raises it for path prefixes that take
+    uploads (the admin's pictures). Django reads no body without a
+    Content-Length, so a chunked body is never read either.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.limits = sorted(
+            settings.SHOP_MAX_BODY_BYTES_BY_PATH.items(),
+            key=lambda item: len(item[0]),
+            reverse=True,
+        )
+
+    def limit_for(self, path: str) -> int:
+        for prefix, limit in self.limits:
+            if path.startswith(prefix):
+                return limit
+        return settings.SHOP_MAX_BODY_BYTES
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = self.limit_for(request.path)
+        if length > limit:
+            return _too_large(request, limit)
+        return self.get_response(request)
+
+
+def _too_large(request, limit: int):
+    detail = f"The request is too large: this address takes at most {limit} bytes."
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": "too_large", "detail": detail}, status=413)
+    page = loader.get_template("413.html").render({"limit_bytes": limit})
+    return HttpResponse(page, status=413)

@@ -2,12 +2,15 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView
 
+from accounts.views import admin_login_view
 from shop import health
+from shop.api_schema import ApiDocsView
 
 handler400 = "shop.views.bad_request"
 handler404 = "shop.views.page_not_found"
+handler500 = "shop.views.server_error"
 
 admin.site.site_header = f"{settings.SHOP_NAME} admin"
 admin.site.site_title = f"{settings.SHOP_NAME} admin"
@@ -16,12 +19,14 @@ admin.site.index_title = "Catalogue, orders and accounts"
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    # Before the admin's own URLs, which would answer the same path.
+    path("admin/login/", admin_login_view, name="admin-login"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("shop.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "api/docs/",
-        SpectacularSwaggerSplitView.as_view(url_name="api-schema"),
+        ApiDocsView.as_view(url_name="api-schema"),
         name="api-docs",
     ),
     path("account/", include("accounts.urls")),

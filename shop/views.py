@@ -1,7 +1,16 @@
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.views import defaults
 
-from shop.errors import api_refusal
+from shop.errors import API_PREFIX, api_refusal
+
+# Seconds an outage answer asks a client to wait before trying again.
+OUTAGE_RETRY_AFTER = 30
+OUTAGE_MESSAGE = "The shop is briefly unavailable. Please try again in a minute."
 
 
 def bad_request(request, exception=None):
@@ -12,3 +21,21 @@ def page_not_found(request, exception=None):
     # A URL that no API route matches (e.g. a negative id) still answers JSON.
     response = api_refusal(request, status=404)
     return response or defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    """The 500 page; 503 when the database does not answer (an outage, not a bug).
+
+    Rendered without a request context: the context processors read the
+    database, which may be what failed.
+    """
+    if not isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        return defaults.server_error(request)
+    if request.path.startswith(API_PREFIX):
+        response = JsonResponse(
+            {"code": "service_unavailable", "detail": OUTAGE_MESSAGE}, status=503
+        )
+    else:
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+    response["Retry-After"] = str(OUTAGE_RETRY_AFTER)
+    return response

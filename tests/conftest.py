@@ -9,6 +9,7 @@ in Debian's Chromium; `shots` saves a screenshot per step under
 sellers each own objects, for the security and bad-input gates.
 """
 
+import contextlib
 import os
 import re
 import shutil
@@ -83,21 +84,15 @@ def _wait_for_health(url: str, process: subprocess.Popen, log: Path) -> None:
     raise RuntimeError(f"the shop server did not answer /healthz:\n{log.read_text()}")
 
 
-@pytest.fixture(scope="session")
-def shop_server(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Serve the shop with gunicorn on a loopback port for the whole session.
+@contextlib.contextmanager
+def gunicorn_serving(env: dict, log: Path):
+    """Serve the shop with gunicorn on a free loopback port; yield its URL.
 
-    Yield its URL and its media folder.
+    `env` is the server's whole environment (see `_server_env`).
     """
-    from django.db import connection
-
-    with django_db_blocker.unblock():
-        database_name = connection.settings_dict["NAME"]
-    media_root = tmp_path_factory.mktemp("shop-server-media")
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    ARTIFACTS.mkdir(exist_ok=True)
-    log = ARTIFACTS / "shop-server.log"
+    log.parent.mkdir(exist_ok=True)
     with log.open("w") as log_file:
         process = subprocess.Popen(
             [
@@ -114,13 +109,13 @@ def shop_server(django_db_setup, django_db_blocker, tmp_path_factory):
                 "--log-level=warning",
             ],
             cwd=ROOT,
-            env=_server_env(database_name, media_root),
+            env=env,
             stdout=log_file,
             stderr=subprocess.STDOUT,
         )
     try:
         _wait_for_health(url, process, log)
-        yield url, media_root
+        yield url
     finally:
         process.terminate()
         try:
@@ -128,6 +123,25 @@ def shop_server(django_db_setup, django_db_blocker, tmp_path_factory):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def served_database_name(django_db_blocker) -> str:
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        return connection.settings_dict["NAME"]
+
+
+@pytest.fixture(scope="session")
+def shop_server(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Serve the shop with gunicorn on a loopback port for the whole session.
+
+    Yield its URL and its media folder.
+    """
+    media_root = tmp_path_factory.mktemp("shop-server-media")
+    env = _server_env(served_database_name(django_db_blocker), media_root)
+    with gunicorn_serving(env, ARTIFACTS / "shop-server.log") as url:
+        yield url, media_root
 
 
 @dataclass

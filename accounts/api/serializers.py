@@ -10,10 +10,12 @@ from rest_framework_simplejwt.serializers import (
     TokenRefreshSerializer,
 )
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
+from rest_framework_simplejwt.tokens import UntypedToken
 
 from accounts import selectors, services
 from accounts.forms import LOGIN_FAILED_MESSAGE, PASSWORD_MAX_LENGTH
-from accounts.models import Address, User
+from accounts.jwt import ShopRefreshToken
+from accounts.models import Address, User, email_canonical
 from accounts.validators import (
     PHONE_HELP,
     PIN_CODE_HELP,
@@ -64,7 +66,7 @@ class RegisterSerializer(serializers.Serializer):
     )
 
     def validate_email(self, value: str) -> str:
-        return value.lower()
+        return email_canonical(value)
 
     def validate(self, attrs):
         candidate = User(email=attrs["email"], name=attrs["name"])
@@ -89,6 +91,7 @@ class TokenObtainSerializer(TokenObtainPairSerializer):
     """
 
     default_error_messages = {"no_active_account": LOGIN_FAILED_MESSAGE}
+    token_class = ShopRefreshToken
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -134,19 +137,30 @@ class TokenPairSerializer(serializers.Serializer):
 class TokenRotateSerializer(TokenRefreshSerializer):
     """simplejwt's rotation; the view supplies the token from the body or cookie."""
 
+    token_class = ShopRefreshToken
+
     def validate(self, attrs):
         # Two refreshes racing with one token must not both rotate it: the
         # row lock makes the second wait, then find the token blacklisted.
-        jti = self.token_class(attrs["refresh"]).get(jwt_settings.JTI_CLAIM)
+        jti = UntypedToken(attrs["refresh"]).get(jwt_settings.JTI_CLAIM)
         try:
             with transaction.atomic():
-                selectors.outstanding_token_lock(jti=jti)
-                return super().validate(attrs)
+                outstanding = selectors.outstanding_token_lock(jti=jti)
+                if outstanding is None or not selectors.token_blacklisted(
+                    token=outstanding
+                ):
+                    return super().validate(attrs)
+                # Rotated already: a copy is in use. Revoked (and committed)
+                # before the refusal below.
+                services.refresh_token_family_revoke(reused=outstanding)
         except User.DoesNotExist as error:
             # The account was deleted after the token was issued.
             raise exceptions.AuthenticationFailed(
                 "No active account for this token.", code="no_active_account"
             ) from error
+        raise exceptions.AuthenticationFailed(
+            "Token is blacklisted", code="token_not_valid"
+        )
 
 
 class RefreshSerializer(serializers.Serializer):
@@ -159,6 +173,8 @@ class RefreshSerializer(serializers.Serializer):
 
 class TokenRevokeSerializer(TokenBlacklistSerializer):
     """simplejwt's blacklisting; the view supplies the token from body or cookie."""
+
+    token_class = ShopRefreshToken
 
 
 class PasswordResetSerializer(serializers.Serializer):
@@ -221,7 +237,7 @@ class ProfileUpdateSerializer(serializers.Serializer):
         return _django_to_drf(phone_clean, value) if value else ""
 
     def validate_email(self, value: str) -> str:
-        return value.lower()
+        return email_canonical(value)
 
     def validate(self, attrs):
         user = self.context["request"].user

@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt import views as jwt_views
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
-from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.tokens import UntypedToken
 
 from accounts import selectors, services
 from accounts.api.serializers import (
@@ -37,6 +37,7 @@ from accounts.api.serializers import (
     TokenRevokeSerializer,
     TokenRotateSerializer,
 )
+from accounts.jwt import ShopRefreshToken
 from accounts.models import Address
 from accounts.ratelimits import (
     login_rate_check,
@@ -215,7 +216,8 @@ class TokenRefreshView(jwt_views.TokenRefreshView):
         tags=TAG_AUTH,
         summary="Rotate a refresh token",
         description="Answers a new access token and a new refresh token; the old "
-        "refresh is blacklisted, so using it again is 401. The refresh comes "
+        "refresh is blacklisted, so using it again is 401, and that reuse "
+        "revokes every refresh token descended from the same login. The refresh comes "
         f"from the body or, in cookie mode, from the `{REFRESH_COOKIE}` cookie "
         "(then X-CSRFToken must match the csrftoken cookie, else 403). "
         "Rate limited per IP (SHOP_RATE_TOKEN_REFRESH).",
@@ -243,9 +245,11 @@ class LogoutView(jwt_views.TokenBlacklistView):
 
     @extend_schema(
         tags=TAG_AUTH,
-        summary="Log out: blacklist the refresh token",
+        summary="Log out: blacklist the refresh token, end the access tokens",
         description="The refresh comes from the body or, in cookie mode, from "
-        "the cookie (with the CSRF header); the cookie is cleared.",
+        "the cookie (with the CSRF header); the cookie is cleared. Every access "
+        "token of the account handed out so far stops working at once (other "
+        "devices get a new one with their own refresh token).",
         request=RefreshSerializer,
         responses={
             204: OpenApiResponse(description="Logged out."),
@@ -259,6 +263,10 @@ class LogoutView(jwt_views.TokenBlacklistView):
             serializer.is_valid(raise_exception=True)
         except TokenError as error:
             raise _token_invalid(error) from error
+        # The access tokens handed out with it end too, not minutes later.
+        services.access_tokens_end(
+            user_id=UntypedToken(raw)[jwt_settings.USER_ID_CLAIM]
+        )
         response = Response(status=status.HTTP_204_NO_CONTENT)
         if cookie_mode:
             _refresh_cookie_delete(response)
@@ -367,7 +375,7 @@ class PasswordChangeView(APIView):
         user = services.password_change(
             user=request.user, password=serializer.validated_data["new_password"]
         )
-        refresh = RefreshToken.for_user(user)
+        refresh = ShopRefreshToken.for_user(user)
         return _token_response(
             {"access": str(refresh.access_token), "refresh": str(refresh)},
             request,

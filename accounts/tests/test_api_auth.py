@@ -103,11 +103,58 @@ def test_refresh_rotates_and_the_old_refresh_stops_working(api_client, user):
         "code": "token_not_valid",
         "detail": "Token is blacklisted",
     }
-    # The new refresh still works.
-    again = api_client.post(
-        REFRESH, {"refresh": rotated.json()["refresh"]}, format="json"
+
+
+@pytest.mark.django_db
+def test_a_reused_refresh_revokes_its_family_and_no_other_login(api_client, user):
+    stolen = login(api_client, user).json()["refresh"]
+    other_device = login(api_client, user).json()["refresh"]
+    successor = api_client.post(REFRESH, {"refresh": stolen}, format="json").json()
+    api_client.post(REFRESH, {"refresh": stolen}, format="json")
+
+    after = api_client.post(REFRESH, {"refresh": successor["refresh"]}, format="json")
+    elsewhere = api_client.post(REFRESH, {"refresh": other_device}, format="json")
+
+    assert after.status_code == 401
+    assert after.json()["code"] == "token_not_valid"
+    assert elsewhere.status_code == 200
+
+
+def _me(client, access: str):
+    return client.get(ME, HTTP_AUTHORIZATION=f"Bearer {access}")
+
+
+@pytest.mark.django_db
+def test_logout_ends_the_access_tokens_and_other_devices_refresh(api_client, user):
+    this = login(api_client, user).json()
+    other = login(api_client, user).json()
+    assert _me(api_client, this["access"]).status_code == 200
+
+    api_client.post(LOGOUT, {"refresh": this["refresh"]}, format="json")
+    renewed = api_client.post(REFRESH, {"refresh": other["refresh"]}, format="json")
+
+    assert _me(api_client, this["access"]).json() == {
+        "code": "token_not_valid",
+        "detail": "This token was revoked: log in again.",
+    }
+    assert _me(api_client, other["access"]).status_code == 401
+    assert _me(api_client, renewed.json()["access"]).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_password_change_ends_every_access_token_but_the_new_one(api_client, user):
+    old = login(api_client, user).json()["access"]
+
+    changed = api_client.post(
+        "/api/v1/me/password/",
+        {"old_password": PASSWORD, "new_password": "plum-kettle-harbour-77"},
+        format="json",
+        HTTP_AUTHORIZATION=f"Bearer {old}",
     )
-    assert again.status_code == 200
+
+    assert changed.status_code == 200
+    assert _me(api_client, old).status_code == 401
+    assert _me(api_client, changed.json()["access"]).status_code == 200
 
 
 @pytest.mark.django_db
@@ -236,7 +283,7 @@ def test_password_reset_makes_every_refresh_token_fail(api_client, user):
     from accounts.services import password_reset_complete
     from accounts.tokens import password_reset_token, password_reset_uid
 
-    refreshes = [login(api_client, user).json()["refresh"] for _ in range(2)]
+    pairs = [login(api_client, user).json() for _ in range(2)]
     user.refresh_from_db()  # logging in moved last_login, which reset tokens sign
 
     password_reset_complete(
@@ -245,6 +292,8 @@ def test_password_reset_makes_every_refresh_token_fail(api_client, user):
         password="plum-kettle-harbour-77",
     )
 
-    for refresh in refreshes:
-        response = api_client.post(REFRESH, {"refresh": refresh}, format="json")
+    for pair in pairs:
+        response = api_client.post(REFRESH, {"refresh": pair["refresh"]}, format="json")
         assert response.status_code == 401
+        # The access tokens end with them, not minutes later.
+        assert _me(api_client, pair["access"]).status_code == 401

@@ -248,6 +248,8 @@ def cart_merge(*, session_key: str | None, user) -> list[str]:
     return messages
 
 
-def cart_merge_after_login(*, user, visitor_session_key: str | None) -> list[str]:
+def cart_merge_after_login(
+    *, request, user, visitor_session_key: str | None
+) -> list[str]:
     """Merge the visitor's cart on login (registered in `accounts.hooks`)."""
     return cart_merge(session_key=visitor_session_key, user=user)

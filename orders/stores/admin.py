@@ -11,11 +11,12 @@ from django.shortcuts import redirect
 
 from orders.services.stock import store_stock_adjust
 from orders.stores.models import DarkStore, StoreStock
+from shop.admin_lookups import DeclaredLookupsOnlyMixin
 from shop.errors import DomainError
 
 
 @admin.register(DarkStore)
-class DarkStoreAdmin(admin.ModelAdmin):
+class DarkStoreAdmin(DeclaredLookupsOnlyMixin, admin.ModelAdmin):
     list_display = ["name", "opens_at", "closes_at", "is_active", "postal_codes"]
     list_filter = ["is_active"]
     search_fields = ["name", "address", "areas__postal_code"]
@@ -45,7 +46,7 @@ class StoreStockForm(forms.ModelForm):
 
 
 @admin.register(StoreStock)
-class StoreStockAdmin(admin.ModelAdmin):
+class StoreStockAdmin(DeclaredLookupsOnlyMixin, admin.ModelAdmin):
     list_display = ["variant", "store", "quantity"]
     list_filter = ["store"]
     list_select_related = ["variant__product", "store"]

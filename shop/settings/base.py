@@ -65,6 +65,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "shop.middleware.RequestLogMiddleware",
+    "shop.middleware.PersonalNoStoreMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -77,6 +78,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
+    # Inside the header middleware above, so its 413 carries their headers,
+    # and run before any view or process_view (CSRF) reads the body.
+    "shop.middleware.BodySizeLimitMiddleware",
     "shop.middleware.ApiRefusalMiddleware",
 ]
 
@@ -135,9 +139,11 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # An unreachable Redis is a cache miss, never a 500 (shop/cache.py).
+            "BACKEND": "shop.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="shop"),
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -274,6 +280,13 @@ SHOP_MAX_IMAGE_BYTES = env.int("SHOP_MAX_IMAGE_BYTES", default=5 * 1024 * 1024)
 # Pillow refuses images above this many pixels, which stops decompression bombs.
 SHOP_MAX_IMAGE_PIXELS = env.int("SHOP_MAX_IMAGE_PIXELS", default=40_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Largest request body a path takes, checked from Content-Length before any
+# of it is read (shop.middleware.BodySizeLimitMiddleware): 1 MiB for forms
+# and JSON, more where the admin takes pictures.
+SHOP_MAX_BODY_BYTES = env.int("SHOP_MAX_BODY_BYTES", default=1024 * 1024)
+SHOP_MAX_BODY_BYTES_BY_PATH = {
+    "/admin/": env.int("SHOP_MAX_ADMIN_BODY_BYTES", default=50 * 1024 * 1024),
+}
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # SHOP
@@ -323,6 +336,9 @@ SHOP_DELIVERY_SLOTS_ON_DEMAND = env.bool("SHOP_DELIVERY_SLOTS_ON_DEMAND", defaul
 SHOP_PAGE_CACHE = env.bool("SHOP_PAGE_CACHE", default=True)
 SHOP_PAGE_CACHE_TIMEOUT = 300
 SHOP_RELEASE = env("SHOP_RELEASE", default="")
+# `demo_users` and `seed_demo` create accounts with published passwords;
+# production.py turns this off and they refuse to run.
+SHOP_DEMO_ACCOUNTS = True
 
 # PAYMENTS
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
@@ -353,11 +369,11 @@ SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 # API
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "accounts.jwt.VersionedJWTAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["shop.parsers.ShopJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "shop.pagination.PageNumberPagination",
     "PAGE_SIZE": 24,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

@@ -20,6 +20,9 @@ SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 
+# The demo accounts' passwords are published: never create them here.
+SHOP_DEMO_ACCOUNTS = False
+
 # LOGGING
 LOGGING["handlers"]["console"]["formatter"] = env(  # noqa: F405
     "LOG_FORMAT", default="json"

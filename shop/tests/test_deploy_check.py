@@ -53,3 +53,19 @@ def test_production_refuses_the_offline_test_card_provider():
 
     assert result.returncode != 0
     assert "offline test-card provider cannot run in production" in result.stderr
+
+
+def test_production_refuses_to_create_the_published_demo_accounts(transactional_db):
+    from django.db import connection
+
+    from accounts.models import User
+
+    database = connection.settings_dict
+    url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}"
+    env = {**PRODUCTION_ENV, "DATABASE_URL": f"{url}/{database['NAME']}"}
+
+    result = _manage("demo_users", **env)
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Demo accounts are refused under these settings" in result.stderr
+    assert not User.objects.filter(email="admin@freshcart.test").exists()

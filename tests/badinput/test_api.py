@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
@@ -330,6 +331,26 @@ def test_bad_query_parameters_get_a_clear_answer(client, world, path, params):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=ids)
+def test_json_nested_100000_deep_is_refused(sweep, endpoint):
+    refused, _answered = sweep
+    deep = b"[" * 100_000 + b"]" * 100_000
+
+    response = refused(endpoint, deep)
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "parse_error"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["options", "head", "get"])
+def test_every_method_on_the_api_docs_is_answered(client, method):
+    response = getattr(client, method)("/api/docs/")
+
+    assert response.status_code in {200, 204}, response.content[:300]
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     "path",
     ["/api/v1/me/addresses/-1/", "/api/v1/products/bad%20slug!/", "/api/v1/nothing/"],
@@ -348,3 +369,36 @@ def test_a_page_no_route_matches_still_gets_the_404_page(client):
 
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.django_db
+def test_the_dearest_pack_at_the_most_per_line_is_carted_and_ordered(client, world):
+    from catalog.models import PRICE_MAX, ProductVariant
+
+    ProductVariant.objects.filter(pk=world.shop.variants["apple"].pk).update(
+        price=PRICE_MAX, mrp=PRICE_MAX, stock=1000
+    )
+    CartLine.objects.filter(cart__user=world.owner).delete()
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {AccessToken.for_user(world.owner)}"}
+    most = settings.SHOP_MAX_LINE_QUANTITY
+
+    added = client.post(
+        "/api/v1/cart/items/",
+        {"variant": world.shop.variants["apple"].pk, "quantity": most},
+        content_type="application/json",
+        **bearer,
+    )
+    cart = client.get("/api/v1/cart/", **bearer)
+    placed = client.post(
+        "/api/v1/orders/",
+        {"address": world.address.pk, "slot": world.shop.slots[0].pk},
+        content_type="application/json",
+        **bearer,
+    )
+
+    assert added.status_code == 201, added.content
+    assert cart.status_code == 200
+    assert placed.status_code == 201, placed.content
+    assert (
+        Order.objects.get(number=placed.json()["number"]).subtotal == PRICE_MAX * most
+    )

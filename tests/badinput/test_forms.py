@@ -14,7 +14,7 @@ from django.test import Client
 
 from accounts.models import Address, User
 from accounts.tests.factories import PASSWORD
-from catalog.models import Product, ProductVariant, Review
+from catalog.models import PRICE_MAX_MESSAGE, Product, ProductVariant, Review
 from orders.models import Cart, CartLine, Order, Payment
 from shop.models import OutboundEmail
 
@@ -190,6 +190,7 @@ def _refused(post, form, data, what: str, **extra):
     response = post(form, data, **extra)
     _assert_refused(response, form, f"{form.name}: {what}")
     assert _state() == before, f"{form.name} stored {what}"
+    return response
 
 
 ids = [form.name for form in FORMS]
@@ -270,3 +271,53 @@ def test_odd_but_valid_unicode_is_never_a_server_error(post, world, form):
             assert response.status_code < 500, (form.name, name, odd)
             if response.status_code == 400:
                 _assert_refused(response, form, f"{form.name}: odd {name}")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("price", ["100000.01", "9999999999.99"])
+def test_a_price_above_the_bound_is_refused_with_the_reason(post, world, price):
+    form = next(form for form in FORMS if form.name == "admin product add")
+    data = {**form.data(world), "variants-0-price": price, "variants-0-mrp": price}
+
+    response = _refused(post, form, data, f"the price {price}")
+
+    assert response.content.decode().count(PRICE_MAX_MESSAGE) == 2
+
+
+class _HugeBody:
+    """A request body that says it is 300 MiB and fails the test if read."""
+
+    def read(self, *args):
+        raise AssertionError("the body was read")
+
+    readline = read
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "content_type"),
+    [
+        ("/account/login/", "multipart/form-data; boundary=xyz"),
+        ("/account/register/", "application/x-www-form-urlencoded"),
+        ("/api/v1/auth/token/", "application/json"),
+        ("/admin/catalog/product/add/", "multipart/form-data; boundary=xyz"),
+    ],
+)
+def test_a_body_larger_than_its_path_takes_is_refused_unread(
+    client, path, content_type
+):
+    response = client.generic(
+        "POST",
+        path,
+        CONTENT_TYPE=content_type,
+        CONTENT_LENGTH=str(300 * 1024 * 1024),
+        **{"wsgi.input": _HugeBody()},
+    )
+
+    assert response.status_code == 413
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    if path.startswith("/api/"):
+        assert response.json()["code"] == "too_large"
+    else:
+        assert "too much to send at once" in response.content.decode()

@@ -442,3 +442,61 @@ def test_nobody_can_check_out_to_another_users_address_api(
     assert response.json()["code"] == "not_found"
     assert Order.objects.count() == orders_before
     assert other_shopper_cart.lines.count() == 1
+
+
+# What a seller may not learn through the admin's query string: a change list
+# answers only the lookups its filters declare (400 for any other), so
+# staff-only fields cannot be probed one yes-or-no at a time.
+
+PROBES = [
+    ("/admin/orders/order/", "email__regex=^o"),
+    ("/admin/orders/order/", "total__gte=0"),
+    ("/admin/orders/order/", "subtotal__lt=100000"),
+    ("/admin/orders/order/", "user__email__startswith=o"),
+    ("/admin/orders/order/", "lines__seller__email__startswith=s"),
+    ("/admin/catalog/review/", "user__email__startswith=o"),
+    ("/admin/catalog/product/", "seller__email__startswith=s"),
+    ("/admin/catalog/productvariant/", "product__seller__email__regex=."),
+    ("/admin/catalog/category/", "products__seller__email__regex=."),
+]
+
+DECLARED = [
+    ("/admin/orders/order/", "status__exact=paid"),
+    ("/admin/orders/order/", "created_at__year=2026"),
+    ("/admin/catalog/review/", "rating=5"),
+    ("/admin/catalog/product/", "stock=in"),
+    ("/admin/catalog/productvariant/", "is_active__exact=1"),
+]
+
+
+@pytest.mark.parametrize(("path", "query"), PROBES)
+def test_a_seller_cannot_probe_fields_through_admin_lookups(client, world, path, query):
+    client.force_login(world.seller)
+
+    response = client.get(f"{path}?{query}")
+
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize(("path", "query"), DECLARED)
+def test_the_filters_an_admin_declares_still_filter(client, world, path, query):
+    client.force_login(world.seller)
+
+    response = client.get(f"{path}?{query}")
+
+    assert response.status_code == 200
+
+
+def test_the_sellers_review_list_and_search_show_no_shopper_email(client, world):
+    client.force_login(world.seller)
+
+    listing = client.get("/admin/catalog/review/")
+    by_email = client.get("/admin/catalog/review/", {"q": world.owner.email})
+    page = client.get(f"/admin/catalog/review/{world.review.pk}/change/")
+
+    assert listing.context["cl"].result_count == 1
+    assert world.owner.email not in listing.content.decode()
+    assert "Olivia" in listing.content.decode()
+    assert by_email.context["cl"].result_count == 0
+    assert page.status_code == 200
+    assert world.owner.email not in page.content.decode()

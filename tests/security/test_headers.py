@@ -112,3 +112,32 @@ def test_hsts_is_sent_over_https_when_configured(client, settings):
 
     assert secure["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
     assert "Strict-Transport-Security" not in plain
+
+
+PERSONAL = [
+    "/orders/",
+    "/cart/",
+    "/checkout/",
+    "/account/",
+    "/account/addresses/",
+    "/api/v1/me/",
+    "/api/v1/me/addresses/",
+    "/api/v1/cart/",
+    "/api/v1/orders/",
+]
+
+
+@pytest.mark.parametrize("path", PERSONAL)
+def test_personal_answers_are_private_and_never_stored(client, world, path):
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    client.force_login(world.owner)
+    headers = {}
+    if path.startswith("/api/"):
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {AccessToken.for_user(world.owner)}"
+
+    response = client.get(path, **headers)
+
+    assert response.status_code == 200
+    directives = {d.strip() for d in response["Cache-Control"].split(",")}
+    assert {"private", "no-store"} <= directives

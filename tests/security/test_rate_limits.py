@@ -5,6 +5,8 @@ over between three requests), the first two requests go through to the view,
 the third is refused before it does anything.
 """
 
+import time
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -12,7 +14,7 @@ import pytest
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
 from accounts.models import User
-from accounts.tests.factories import PASSWORD, UserFactory
+from accounts.tests.factories import PASSWORD, SellerFactory, UserFactory
 from shop.models import OutboundEmail
 
 LIMIT = "2/d"
@@ -41,6 +43,10 @@ LIMITS = [
           lambda n, u: {"email": u.email, "password": "wrong-password"}),
     Limit("login page per IP", "SHOP_RATE_LOGIN_IP", "/account/login/", False,
           lambda n, u: {"email": f"someone{n}@example.com", "password": "wrong"}),
+    Limit("admin login", "SHOP_RATE_LOGIN_ACCOUNT", "/admin/login/", False,
+          lambda n, u: {"username": u.email, "password": "wrong", "next": "/admin/"}),
+    Limit("admin login per IP", "SHOP_RATE_LOGIN_IP", "/admin/login/", False,
+          lambda n, u: {"username": f"someone{n}@example.com", "password": "wrong"}),
     Limit("token", "SHOP_RATE_LOGIN_ACCOUNT", "/api/v1/auth/token/", True,
           lambda n, u: {"email": u.email, "password": "wrong-password"}),
     Limit("token refresh", "SHOP_RATE_TOKEN_REFRESH", "/api/v1/auth/token/refresh/",
@@ -125,3 +131,42 @@ def test_the_login_limit_per_account_holds_across_page_and_api(client, settings)
 
     assert right.status_code == 429
     assert "access" not in right.json()
+
+
+@pytest.mark.django_db
+def test_the_admin_login_counts_in_the_shops_login_limit(client, settings):
+    settings.SHOP_RATE_LOGIN_ACCOUNT = LIMIT
+    seller = SellerFactory()
+
+    client.post("/account/login/", {"email": seller.email, "password": "wrong"})
+    client.post("/admin/login/", {"username": seller.email, "password": "wrong"})
+    right = client.post(
+        "/admin/login/?next=/admin/",
+        {"username": seller.email, "password": PASSWORD, "next": "/admin/"},
+    )
+
+    assert right.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_retry_after_is_the_end_of_this_keys_own_window(client, settings):
+    """django-ratelimit shifts each key's window by a hash of the key."""
+    settings.SHOP_RATE_LOGIN_IP = "2/h"
+    ip = "198.51.100.23"
+    for n in range(2):
+        client.post(
+            "/account/login/",
+            {"email": f"a{n}@example.com", "password": "x"},
+            REMOTE_ADDR=ip,
+        )
+
+    refused = client.post(
+        "/account/login/", {"email": "z@example.com", "password": "x"}, REMOTE_ADDR=ip
+    )
+    window_end = zlib.crc32(ip.encode()) % 3600 + time.time() // 3600 * 3600
+    if window_end < time.time():
+        window_end += 3600
+
+    assert refused.status_code == 429
+    assert abs(int(refused["Retry-After"]) - (window_end - time.time())) <= 2

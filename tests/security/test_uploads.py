@@ -210,3 +210,38 @@ def test_the_admin_accepts_a_real_picture(client, seller, seller_product, settin
     picture = ProductImage.objects.get(product=seller_product)
     assert picture.alt_text == "A picture"
     assert Path(picture.image.path).is_file()
+
+
+@pytest.mark.django_db
+def test_a_picture_is_stored_under_the_extension_of_its_detected_type(
+    client, seller, seller_product
+):
+    client.force_login(seller)
+    upload = SimpleUploadedFile(
+        "invoice.pdf", _png(120, 120), content_type="application/pdf"
+    )
+
+    response = _post_with_picture(client, seller_product, upload)
+
+    assert response.status_code == 302
+    stored = ProductImage.objects.get(product=seller_product).image.name
+    assert stored.endswith(".png")
+    assert "invoice" not in stored
+
+
+@pytest.mark.django_db
+def test_a_category_picture_is_checked_and_named_by_its_type(admin_client):
+    from catalog.models import Category
+
+    page = "/admin/catalog/category/add/"
+    base = {"name": "Snacks", "slug": "snacks", "position": "0", "is_active": "on"}
+    text = SimpleUploadedFile("tile.png", b"<svg onload=alert(1)>", "image/png")
+    png = SimpleUploadedFile("tile.html", _png(80, 80), content_type="text/html")
+
+    refused = admin_client.post(page, {**base, "image": text})
+    accepted = admin_client.post(page, {**base, "image": png})
+
+    assert refused.status_code == 200
+    assert NOT_A_PICTURE in refused.content.decode()
+    assert accepted.status_code == 302
+    assert Category.objects.get(slug="snacks").image.name.endswith(".png")

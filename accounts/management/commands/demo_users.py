@@ -1,5 +1,6 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management.base import BaseCommand, CommandError
 
 from accounts.services import demo_accounts_ensure
 
@@ -10,7 +11,10 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        logins = demo_accounts_ensure()
+        try:
+            logins = demo_accounts_ensure()
+        except ImproperlyConfigured as error:
+            raise CommandError(str(error)) from error
         # `make run` sets SITE_URL to the address it serves.
         site = settings.SITE_URL
         self.stdout.write(self.style.SUCCESS(f"\nDemo logins ({site}):"))
