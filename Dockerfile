@@ -6,10 +6,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     DJANGO_SETTINGS_MODULE=shop.settings.production
 
-# WeasyPrint's libraries and fonts for invoices; curl for the health check.
+# WeasyPrint's libraries and fonts for invoices. The health check is Python
+# (shop/probe.py), so no curl.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core curl \
+      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
@@ -25,6 +26,8 @@ RUN useradd --create-home --uid 10001 shop && mkdir -p /app/var && chown -R shop
 USER shop
 
 EXPOSE 8000
-# gunicorn reads its worker count from WEB_CONCURRENCY; unset, 2 per core:
-# requests waiting on PostgreSQL or Redis leave the core to another worker.
-CMD ["sh", "-c", "export WEB_CONCURRENCY=\"${WEB_CONCURRENCY:-$((2 * $(nproc)))}\" && exec gunicorn shop.wsgi:application --bind 0.0.0.0:8000 --access-logfile -"]
+HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["python", "-m", "shop.probe", "/healthz"]
+# Workers, timeout and keep-alive: shop/gunicorn.py (WEB_CONCURRENCY,
+# GUNICORN_TIMEOUT). Worker and beat override only the command.
+CMD ["gunicorn", "-c", "python:shop.gunicorn", "shop.wsgi:application"]

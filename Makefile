@@ -11,7 +11,7 @@ PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: run test lint format system-packages services migrate worker beat \
-        test-unit test-e2e test-fuzz test-security bench clean
+        clients test-unit test-e2e test-fuzz test-security bench clean
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,7 +31,7 @@ run: $(INSTALLED)
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## Lint, then the whole suite on PostgreSQL and Redis.
-test: $(INSTALLED) system-packages services lint
+test: $(INSTALLED) system-packages services lint clients
 	$(VENV)/bin/pytest
 
 lint: $(INSTALLED)
@@ -45,6 +45,24 @@ format: $(INSTALLED)
 
 system-packages:
 	scripts/ensure-system-packages.sh
+
+## Clients generated from the OpenAPI schema type-check a shopper's flow:
+## Python (openapi-python-client, mypy --strict) and TypeScript
+## (openapi-typescript, tsc --strict; npm packages in clients/typescript).
+CLIENTS := var/clients
+clients: $(INSTALLED)
+	mkdir -p $(CLIENTS)
+	DJANGO_SETTINGS_MODULE=shop.settings.test $(PY) manage.py spectacular \
+	  --validate --fail-on-warn --file $(CLIENTS)/schema.yaml
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/openapi-python-client generate \
+	  --path $(CLIENTS)/schema.yaml --output-path $(CLIENTS)/freshcart_client \
+	  --meta none --overwrite --fail-on-warning --config clients/openapi-python-client.yaml
+	MYPYPATH=$(CLIENTS) $(VENV)/bin/mypy --strict --no-incremental \
+	  clients/python/shopper_flow.py
+	cd clients/typescript && npm ci --no-audit --no-fund --loglevel=error
+	clients/typescript/node_modules/.bin/openapi-typescript $(CLIENTS)/schema.yaml \
+	  --output $(CLIENTS)/schema.d.ts
+	clients/typescript/node_modules/.bin/tsc -p clients/typescript
 
 services:
 	scripts/ensure-services.sh

@@ -497,3 +497,15 @@ def address_delete(*, address: Address) -> None:
     successor = selectors.address_list(user=address.user).first()
     if successor is not None:
         Address.objects.filter(pk=successor.pk).update(is_default=True)
+
+
+def jwt_tokens_expired_delete() -> int:
+    """Delete refresh tokens past their expiry, and their blacklist rows.
+
+    An expired refresh token is refused on its expiry alone, so neither its
+    outstanding row nor its blacklist row protects anything any more.
+    """
+    deleted, _ = OutstandingToken.objects.filter(
+        expires_at__lte=timezone.now()
+    ).delete()
+    return deleted

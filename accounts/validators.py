@@ -10,6 +10,15 @@ _PIN_CODE = re.compile(r"^[1-9][0-9]{5}$")
 _MOBILE = re.compile(r"^(?:\+?91|0)?([6-9][0-9]{9})$")
 _PHONE_SEPARATORS = re.compile(r"[\s\-().]")
 
+# The same rules as regular expressions on the raw input, for the OpenAPI
+# schema: what postal_code_clean and phone_clean accept, separators included.
+PIN_CODE_PATTERN = r"^\s*[1-9](?:\s*[0-9]){5}\s*$"
+_SEPARATORS = r"[\s().-]*"
+PHONE_PATTERN = (
+    rf"^{_SEPARATORS}(?:(?:\+{_SEPARATORS})?9{_SEPARATORS}1{_SEPARATORS}|0{_SEPARATORS})?"
+    rf"[6-9](?:{_SEPARATORS}[0-9]){{9}}{_SEPARATORS}$"
+)
+
 PIN_CODE_MESSAGE = "Enter a 6-digit PIN code, like 560001."
 PHONE_MESSAGE = "Enter a 10-digit Indian mobile number, like +91 98765 43210."
 # The formats as API clients read them in the OpenAPI schema.

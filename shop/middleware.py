@@ -1,6 +1,5 @@
-"""One log line per request, tied together by a request id; API refusals as JSON;
-personal answers are never cached; bodies too large for their path are
-refused unread."""
+"""One log line per request, tied together by a request id; the slash rule;
+API refusals as JSON; bodies too large for their path are refused unread."""
 
 import logging
 import re
@@ -9,10 +8,13 @@ import uuid
 
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
+from django.http.response import HttpResponseRedirectBase
+from django.middleware import common
 from django.template import loader
-from django.utils.cache import patch_cache_control
+from django.utils.http import escape_leading_slashes
 
 from shop.errors import api_refusal
+from shop.logs import request_enter, request_exit
 
 logger = logging.getLogger("shop.request")
 # An incoming id is kept only when it looks like one, so logs cannot be forged.
@@ -27,7 +29,15 @@ class RequestLogMiddleware:
         started = time.perf_counter()
         incoming = request.headers.get("X-Request-ID", "")
         request.id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
-        response = self.get_response(request)
+        token = request_enter(request)
+        try:
+            response = self.get_response(request)
+            self._log(request, response, started)
+        finally:
+            request_exit(token)
+        return response
+
+    def _log(self, request, response, started: float) -> None:
         duration_ms = round((time.perf_counter() - started) * 1000, 1)
         response["X-Request-ID"] = request.id
         logger.info(
@@ -42,9 +52,35 @@ class RequestLogMiddleware:
                 "path": request.path,
                 "status": response.status_code,
                 "duration_ms": duration_ms,
+                # The one place that looks the user up, if nothing did before.
+                "user_id": getattr(getattr(request, "user", None), "pk", None),
             },
         )
-        return response
+
+
+class PermanentRedirectKeepingMethod(HttpResponseRedirectBase):
+    """308: like 301, but the client repeats the same method with the same body."""
+
+    status_code = 308
+
+
+class CommonMiddleware(common.CommonMiddleware):
+    """Django's, except that APPEND_SLASH never turns a POST into a GET.
+
+    Every path ends in a slash. A GET or HEAD without it is redirected with
+    301 as Django does; any other method gets 308, which keeps its method and
+    body, where a 301 would lose the body (and Django with DEBUG raises).
+    """
+
+    def process_response(self, request, response):
+        if (
+            response.status_code == 404
+            and request.method not in ("GET", "HEAD")
+            and self.should_redirect_with_slash(request)
+        ):
+            path = request.get_full_path(force_append_slash=True)
+            return PermanentRedirectKeepingMethod(escape_leading_slashes(path))
+        return super().process_response(request, response)
 
 
 class ApiRefusalMiddleware:
@@ -69,33 +105,6 @@ class ApiRefusalMiddleware:
         if response.has_header("Allow"):
             shaped["Allow"] = response["Allow"]
         return shaped
-
-
-# Pages and API answers that hold one person's data (profile, addresses,
-# cart, checkout, orders, tokens): no browser or proxy may keep a copy.
-PERSONAL_PATHS = (
-    "/account/",
-    "/cart/",
-    "/checkout/",
-    "/orders/",
-    "/api/v1/auth/",
-    "/api/v1/me/",
-    "/api/v1/cart/",
-    "/api/v1/orders/",
-)
-
-
-class PersonalNoStoreMiddleware:
-    """Mark the answers under PERSONAL_PATHS `Cache-Control: private, no-store`."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        if request.path.startswith(PERSONAL_PATHS):
-            patch_cache_control(response, private=True, no_store=True)
-        return response
 
 
 class BodySizeLimitMiddleware:

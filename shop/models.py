@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 
 
@@ -36,3 +37,31 @@ class OutboundEmail(models.Model):
 
     def __str__(self):
         return f"{self.template} to {self.to} ({self.status})"
+
+
+class IdempotencyRecord(models.Model):
+    """One client-chosen Idempotency-Key of a user, with the request it came with.
+
+    The fingerprint tells a retry (same request) from a different request
+    that reuses the key; the stored answer, where an endpoint keeps one, is
+    what a retry gets back. Keys live SHOP_IDEMPOTENCY_KEY_HOURS.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    # The endpoint the key was used on: one key may serve two endpoints.
+    scope = models.CharField(max_length=50)
+    key = models.CharField(max_length=100)
+    fingerprint = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField(null=True, blank=True)
+    body = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "scope", "key"], name="idempotency_key_per_user"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.scope} {self.key}"

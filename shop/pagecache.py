@@ -60,7 +60,8 @@ def catalog_generation() -> int | None:
     return row[0] if row else None
 
 
-def _cacheable(request) -> bool:
+def is_anonymous_catalogue_read(request) -> bool:
+    """Return whether the request reads the catalogue with nothing of its own."""
     if request.method not in ("GET", "HEAD"):
         return False
     path = request.path
@@ -103,9 +104,11 @@ class AnonymousPageCacheMiddleware:
         self.release = release_id() if self.enabled else ""
 
     def __call__(self, request):
-        if not self.enabled or not _cacheable(request):
+        if not self.enabled or not is_anonymous_catalogue_read(request):
             return self.get_response(request)
-        generation = catalog_generation()
+        generation = getattr(request, "catalog_generation", None)
+        if generation is None:
+            generation = catalog_generation()
         if generation is None:
             return self.get_response(request)
         key = self._key(request, generation)

@@ -1,10 +1,13 @@
 import logging
 import smtplib
+from importlib import import_module
 
 from botocore.exceptions import BotoCoreError, ClientError
 from celery import shared_task
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
+from shop.idempotency import idempotency_records_delete_expired
 from shop.models import OutboundEmail
 
 logger = logging.getLogger(__name__)
@@ -81,3 +84,15 @@ def email_deliver(self, email_id: int) -> str:
         if permanent:
             return OutboundEmail.Status.FAILED
         raise
+
+
+@shared_task(name="shop.tasks.sessions_clear_expired")
+def sessions_clear_expired() -> None:
+    """Delete expired sessions from the session store, as `clearsessions` does."""
+    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
+
+
+@shared_task(name="shop.tasks.idempotency_records_prune")
+def idempotency_records_prune() -> int:
+    """Delete Idempotency-Key records past SHOP_IDEMPOTENCY_KEY_HOURS."""
+    return idempotency_records_delete_expired()

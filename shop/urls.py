@@ -6,7 +6,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from accounts.views import admin_login_view
 from shop import health
-from shop.api_schema import ApiDocsView
+from shop.api_docs import ApiDocsView
 
 handler400 = "shop.views.bad_request"
 handler404 = "shop.views.page_not_found"

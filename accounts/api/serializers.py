@@ -13,6 +13,7 @@ from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.tokens import UntypedToken
 
 from accounts import selectors, services
+from accounts.api.fields import PhoneField, PinCodeField
 from accounts.forms import LOGIN_FAILED_MESSAGE, PASSWORD_MAX_LENGTH
 from accounts.jwt import ShopRefreshToken
 from accounts.models import Address, User, email_canonical
@@ -256,6 +257,8 @@ class ProfileUpdateSerializer(serializers.Serializer):
 
 
 class AddressSerializer(serializers.ModelSerializer):
+    phone = PhoneField(max_length=20, help_text=PHONE_HELP)
+    postal_code = PinCodeField(max_length=12, help_text=PIN_CODE_HELP)
     # The message does not echo the input: a lone surrogate in it could not
     # be encoded into the JSON answer.
     country = serializers.ChoiceField(
@@ -287,10 +290,6 @@ class AddressSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["id", "created_at", "updated_at"]
-        extra_kwargs = {
-            "phone": {"help_text": PHONE_HELP},
-            "postal_code": {"help_text": PIN_CODE_HELP},
-        }
 
     def validate_phone(self, value: str) -> str:
         return _django_to_drf(phone_clean, value)

@@ -387,7 +387,7 @@ class PasswordChangeView(APIView):
     get=extend_schema(
         tags=TAG_ME,
         summary="The address book, the default first",
-        responses={200: AddressSerializer(many=True), **error_responses(401, 404)},
+        responses={200: AddressSerializer(many=True), **error_responses(400, 401, 404)},
     ),
     post=extend_schema(
         tags=TAG_ME,

@@ -43,6 +43,43 @@ def test_page_login_is_limited_per_ip(client):
     assert_page_429(response)
 
 
+def _login_via(client, n: int, *, remote: str, forwarded: str):
+    return client.post(
+        "/account/login/",
+        {"email": f"a{n}@example.com", "password": "x"},
+        REMOTE_ADDR=remote,
+        HTTP_X_FORWARDED_FOR=forwarded,
+    )
+
+
+def test_shoppers_behind_the_trusted_proxy_have_their_own_budgets(client, settings):
+    settings.SHOP_TRUSTED_PROXIES = ["172.28.0.10"]
+    proxy = {"remote": "172.28.0.10"}
+
+    statuses = [
+        _login_via(client, n, **proxy, forwarded="203.0.113.1").status_code
+        for n in range(3)
+    ]
+    other = _login_via(client, 3, **proxy, forwarded="203.0.113.2")
+
+    # 400: wrong password, counted; 429: over the limit.
+    assert statuses == [400, 400, 429]
+    assert other.status_code == 400
+
+
+def test_a_forged_forwarded_for_from_outside_buys_no_fresh_budget(client, settings):
+    settings.SHOP_TRUSTED_PROXIES = ["172.28.0.10"]
+
+    statuses = [
+        _login_via(
+            client, n, remote="198.51.100.9", forwarded=f"203.0.113.{n}"
+        ).status_code
+        for n in range(3)
+    ]
+
+    assert statuses == [400, 400, 429]
+
+
 def test_page_login_is_limited_per_account_across_ips(client, user):
     for n in range(2):
         client.post(

@@ -1,7 +1,16 @@
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
+from hypothesis import given
+from hypothesis import strategies as st
 
-from accounts.validators import phone_clean, postal_code_clean
+from accounts.validators import (
+    PHONE_PATTERN,
+    PIN_CODE_PATTERN,
+    phone_clean,
+    postal_code_clean,
+)
 
 
 @pytest.mark.parametrize(
@@ -37,3 +46,32 @@ def test_indian_mobile_numbers_are_stored_with_the_country_code(raw):
 def test_other_phone_numbers_are_refused(raw):
     with pytest.raises(ValidationError):
         phone_clean(raw)
+
+
+def _accepted(clean, value: str) -> bool:
+    try:
+        clean(value)
+    except ValidationError:
+        return False
+    return True
+
+
+@given(st.text(alphabet="0123456789 \t", max_size=14))
+def test_the_pin_code_pattern_accepts_what_the_cleaner_accepts(value):
+    matched = re.match(PIN_CODE_PATTERN, value) is not None
+
+    assert matched == _accepted(postal_code_clean, value)
+
+
+@given(st.text(alphabet="0156789+ -().", max_size=20))
+def test_the_phone_pattern_accepts_what_the_cleaner_accepts(value):
+    matched = re.match(PHONE_PATTERN, value) is not None
+
+    assert matched == _accepted(phone_clean, value)
+
+
+@pytest.mark.parametrize(
+    "value", ["+91 98765 43210", "(0) 98765-43210", "9876543210", "91.9876543210"]
+)
+def test_the_phone_pattern_takes_the_usual_spellings(value):
+    assert re.match(PHONE_PATTERN, value)

@@ -71,6 +71,8 @@ class ImageSerializer(serializers.ModelSerializer):
         model = ProductImage
         fields = ["id", "image", "thumbnail", "alt_text"]
         read_only_fields = fields
+        # "Image" with a field `image` breaks openapi-python-client's model.
+        ref_name = "ProductImage"
 
     @extend_schema_field(NULLABLE_URI)
     def get_image(self, image) -> str | None:

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
+from accounts.api.fields import PinCodeField
 from accounts.validators import PIN_CODE_HELP, postal_code_clean
 from orders.models import DeliverySlot, Order, OrderLine, OrderStatusChange
 from orders.services.cancellation import CANCELLABLE_BY_SHOPPER
@@ -77,28 +78,54 @@ def _quantity_bounds(value: int, low: int) -> int:
     return value
 
 
-class CartItemAddSerializer(serializers.Serializer):
+# States the quantity's bounds in the schema (validate_quantity checks them);
+# the upper one is a setting, so it is read per instance, not at import. A
+# comment, not a docstring: drf-spectacular would publish that as the
+# serializers' description.
+class _QuantityBoundsInSchema:
+    LOWEST_QUANTITY = 1
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["quantity"].min_value = self.LOWEST_QUANTITY
+        fields["quantity"].max_value = settings.SHOP_MAX_LINE_QUANTITY
+        return fields
+
+
+class CartItemAddSerializer(_QuantityBoundsInSchema, serializers.Serializer):
     variant = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     quantity = serializers.IntegerField(
         default=1, help_text="How many more; at most SHOP_MAX_LINE_QUANTITY."
     )
 
     def validate_quantity(self, value):
-        return _quantity_bounds(value, 1)
+        return _quantity_bounds(value, self.LOWEST_QUANTITY)
 
 
-class CartItemUpdateSerializer(serializers.Serializer):
+class CartItemUpdateSerializer(_QuantityBoundsInSchema, serializers.Serializer):
+    LOWEST_QUANTITY = 0
+
     quantity = serializers.IntegerField(help_text="The new quantity; 0 removes.")
 
+    # PATCH sets the one thing a line has, so its body is never partial:
+    # drf-spectacular would otherwise document `quantity` as optional.
+    @property
+    def partial(self) -> bool:
+        return False
+
+    @partial.setter
+    def partial(self, value: bool) -> None:
+        pass
+
     def validate_quantity(self, value):
-        return _quantity_bounds(value, 0)
+        return _quantity_bounds(value, self.LOWEST_QUANTITY)
 
 
 # DELIVERY
 
 
 class PostalCodeQuerySerializer(serializers.Serializer):
-    postal_code = serializers.CharField(max_length=12, help_text=PIN_CODE_HELP)
+    postal_code = PinCodeField(max_length=12, help_text=PIN_CODE_HELP)
 
     def validate_postal_code(self, value):
         try:

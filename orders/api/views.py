@@ -44,6 +44,13 @@ from orders.services.delivery import delivery_slots_offer
 from orders.services.placement import order_place
 from shop.api_schema import ErrorSerializer, error_responses
 from shop.errors import DomainError, NotFound
+from shop.idempotency import KEY_MAX as IDEMPOTENCY_KEY_MAX
+from shop.idempotency import (
+    idempotency_key_from,
+    idempotency_record_claim,
+    idempotent_response,
+    request_fingerprint,
+)
 from shop.ratelimit import check_rate, client_ip
 
 TAG_CART = ["cart"]
@@ -51,8 +58,6 @@ TAG_DELIVERY = ["delivery"]
 TAG_ORDERS = ["orders"]
 # Slots offered by delivery/slots/: two days of hourly slots and some.
 SLOTS_LISTED = 48
-# An Idempotency-Key longer than this cannot be stored with its prefix.
-IDEMPOTENCY_KEY_MAX = 96
 
 CART_RESPONSE_ERRORS = error_responses(400, 401, 404)
 OUT_OF_STOCK = OpenApiResponse(
@@ -77,6 +82,23 @@ def _cart_line_of_user(*, user, line_id: int) -> CartLine:
     if line is None:
         raise NotFound("That cart line was not found.")
     return line
+
+
+IDEMPOTENCY_PARAMETER = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description=f"Any unique string up to {IDEMPOTENCY_KEY_MAX} characters, "
+    "remembered for 24 hours; a retry of the same request with the same key "
+    "is answered without doing it twice, and a different request with it is "
+    "refused with 422 `idempotency_key_reused`.",
+)
+IDEMPOTENCY_REUSED = OpenApiResponse(
+    ErrorSerializer,
+    description="`idempotency_key_reused`: the Idempotency-Key came with a "
+    "different request before.",
+)
 
 
 class CartView(APIView):
@@ -104,6 +126,7 @@ class CartItemsView(APIView):
         description="Adds `quantity` (default 1) to the variant's line, capped "
         "by stock and the per-line maximum; the answer's `messages` says when "
         "it was capped.",
+        parameters=[IDEMPOTENCY_PARAMETER],
         request=CartItemAddSerializer,
         responses={
             201: CartSerializer,
@@ -112,10 +135,16 @@ class CartItemsView(APIView):
                 ErrorSerializer,
                 description="`out_of_stock` or `unavailable` (inactive product).",
             ),
+            422: IDEMPOTENCY_REUSED,
         },
         tags=TAG_CART,
     )
     def post(self, request):
+        return idempotent_response(
+            request, scope="cart-item-add", answer=lambda: self._add(request)
+        )
+
+    def _add(self, request):
         serializer = CartItemAddSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         cart = cart_get_or_create(user=request.user)
@@ -241,30 +270,6 @@ class SlotListView(APIView):
         )
 
 
-IDEMPOTENCY_PARAMETER = OpenApiParameter(
-    "Idempotency-Key",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    required=False,
-    description="Any unique string up to 96 characters; a retry with the same "
-    "key answers 200 with the order the first request placed.",
-)
-
-
-def _idempotency_key(request) -> str | None:
-    raw = request.headers.get("Idempotency-Key")
-    if raw is None:
-        return None
-    key = raw.strip()
-    if not key or len(key) > IDEMPOTENCY_KEY_MAX or not key.isprintable():
-        raise DomainError(
-            f"The Idempotency-Key header must be 1 to {IDEMPOTENCY_KEY_MAX} "
-            "printable characters.",
-            code="invalid",
-        )
-    return f"api:{key}"
-
-
 class OrderListView(generics.ListAPIView):
     permission_classes = [IsAuthenticated]
     serializer_class = OrderSerializer
@@ -304,6 +309,7 @@ class OrderListView(generics.ListAPIView):
             ),
             **error_responses(400, 401, 403, 404, 429),
             409: OUT_OF_STOCK,
+            422: IDEMPOTENCY_REUSED,
         },
         tags=TAG_ORDERS,
     )
@@ -316,7 +322,16 @@ class OrderListView(generics.ListAPIView):
         )
         serializer = OrderPlaceSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        key = _idempotency_key(request)
+        key = idempotency_key_from(request)
+        if key is not None:
+            record = idempotency_record_claim(
+                user=request.user,
+                scope="order-place",
+                key=key,
+                fingerprint=request_fingerprint(request),
+            )
+            # A new record after the key expired means a new order.
+            key = f"api:{record.pk}"
         address = address_get_for_user(
             user=request.user, address_id=serializer.validated_data["address"]
         )

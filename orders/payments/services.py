@@ -641,3 +641,16 @@ def payment_refund_for_cancelled_order(*, order: Order) -> Refund | None:
         by=None,
         credit_note=True,
     )
+
+
+def stripe_events_delete_old(*, received_before) -> int:
+    """Delete processed webhook records received before a time; return how many.
+
+    A record only has to outlive Stripe's redeliveries of its event (three
+    days at most), and a replay of an old event fails its signature's
+    timestamp check, so old records guard nothing.
+    """
+    deleted, _ = StripeEvent.objects.filter(
+        received_at__lt=received_before, processed_at__isnull=False
+    ).delete()
+    return deleted

@@ -8,7 +8,7 @@ from django.utils import timezone
 from orders.payments import stripe as stripe_api
 from orders.payments.models import Payment
 from orders.payments.selectors import payment_ids_to_reconcile
-from orders.payments.services import payment_intent_sync
+from orders.payments.services import payment_intent_sync, stripe_events_delete_old
 
 logger = logging.getLogger(__name__)
 
@@ -50,3 +50,12 @@ def payments_reconcile() -> int:
                 "reconcile: %s went from %s to %s", payment, before, payment.status
             )
     return changed
+
+
+@shared_task(name="orders.payments.tasks.stripe_events_prune")
+def stripe_events_prune() -> int:
+    """Delete webhook records older than SHOP_STRIPE_EVENT_RETENTION_DAYS."""
+    received_before = timezone.now() - timedelta(
+        days=settings.SHOP_STRIPE_EVENT_RETENTION_DAYS
+    )
+    return stripe_events_delete_old(received_before=received_before)

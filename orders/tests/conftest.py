@@ -152,63 +152,6 @@ def pdf_text():
     return read
 
 
-@pytest.fixture(scope="session")
-def _moto_s3_server():
-    from moto.server import ThreadedMotoServer
-
-    from shop.tests.smtp_server import free_port
-
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    yield f"http://127.0.0.1:{port}"
-    server.stop()
-
-
-@pytest.fixture
-def s3_media(settings, _moto_s3_server):
-    """Media on S3 through django-storages and boto3: moto's server on loopback,
-    a fresh private bucket. Returns a boto3 client and the bucket name."""
-    import uuid
-
-    import boto3
-    from botocore.config import Config
-
-    bucket = f"media-{uuid.uuid4().hex[:12]}"
-    config = Config(retries={"max_attempts": 1}, connect_timeout=2, read_timeout=5)
-    client = boto3.client(
-        "s3",
-        endpoint_url=_moto_s3_server,
-        region_name="ap-south-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-        config=config,
-    )
-    client.create_bucket(
-        Bucket=bucket,
-        CreateBucketConfiguration={"LocationConstraint": "ap-south-1"},
-    )
-    settings.AWS_STORAGE_BUCKET_NAME = bucket
-    settings.AWS_S3_ENDPOINT_URL = _moto_s3_server
-    settings.AWS_S3_REGION_NAME = "ap-south-1"
-    settings.AWS_ACCESS_KEY_ID = "testing"
-    settings.AWS_SECRET_ACCESS_KEY = "testing"
-    settings.AWS_S3_CLIENT_CONFIG = config
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "storages.backends.s3.S3Storage"},
-        "invoices": {
-            "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {
-                "default_acl": "private",
-                "querystring_auth": True,
-                "custom_domain": None,
-            },
-        },
-    }
-    return client, bucket
-
-
 @pytest.fixture
 def fill_cart():
     """Put (variant, quantity) pairs in a user's cart through the service."""

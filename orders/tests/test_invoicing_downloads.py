@@ -181,6 +181,23 @@ def test_api_client_may_ask_for_a_pdf(auth_api_client, paid_order, invoice):
     assert _body(response).startswith(b"%PDF-")
 
 
+def test_api_format_json_is_not_found_rather_than_a_pdf(
+    auth_api_client, paid_order, invoice
+):
+    response = auth_api_client.get(_api(paid_order) + "?format=json")
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["code"] == "not_found"
+
+
+def test_api_accept_json_only_is_not_acceptable(auth_api_client, paid_order, invoice):
+    response = auth_api_client.get(_api(paid_order), HTTP_ACCEPT="application/json")
+
+    assert response.status_code == 406
+    assert response.json()["code"] == "not_acceptable"
+
+
 def test_api_another_user_gets_404(other_user, paid_order, invoice):
     response = _api_client_for(other_user).get(_api(paid_order))
 

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_ratelimit",
+    "corsheaders",
     "storages",
     "shop",
     "accounts",
@@ -65,14 +66,20 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "shop.middleware.RequestLogMiddleware",
-    "shop.middleware.PersonalNoStoreMiddleware",
+    # Compresses what every middleware below has finished; since Django 4.2
+    # it pads each body at random ("Heal The Breach") against BREACH on pages
+    # that carry a CSRF token.
+    "django.middleware.gzip.GZipMiddleware",
+    # Before anything that may answer, so refusals carry CORS headers too.
+    "shop.cors.ShopCorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
+    "shop.middleware.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "shop.httpcache.HttpCacheHeadersMiddleware",
     "shop.errors.NotFoundPageMiddleware",
     "shop.pagecache.AnonymousPageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -136,13 +143,14 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=14 * 24 * 3600)
 # Rate-limit counters must be shared by every web process, so the cache is
 # Redis when it is there and the database otherwise; never local memory.
 REDIS_URL = env("REDIS_URL", default="")
+CACHE_KEY_PREFIX = env("CACHE_KEY_PREFIX", default="shop")
 if REDIS_URL:
     CACHES = {
         "default": {
             # An unreachable Redis is a cache miss, never a 500 (shop/cache.py).
             "BACKEND": "shop.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="shop"),
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
@@ -187,6 +195,9 @@ SHOP_INVOICING_STUCK_AFTER_SECONDS = env.int(
     "SHOP_INVOICING_STUCK_AFTER_SECONDS", default=CELERY_TASK_TIME_LIMIT + 60
 )
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Workers log through LOGGING below (JSON in production, with the request
+# and task ids), not through Celery's own handler.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "shop.tasks.email_*": {"queue": "emails"},
@@ -211,7 +222,35 @@ CELERY_BEAT_SCHEDULE = {
         "task": "orders.invoicing.tasks.invoicing_sweep",
         "schedule": timedelta(minutes=1),
     },
+    # Clean-ups: rows nothing reads any more, at a quiet hour.
+    "sessions-clear-expired": {
+        "task": "shop.tasks.sessions_clear_expired",
+        "schedule": crontab(minute=15, hour=3),
+    },
+    "jwt-tokens-flush-expired": {
+        "task": "accounts.tasks.jwt_tokens_flush_expired",
+        "schedule": crontab(minute=25, hour=3),
+    },
+    "idempotency-records-prune": {
+        "task": "shop.tasks.idempotency_records_prune",
+        "schedule": crontab(minute=45, hour=3),
+    },
+    "stripe-events-prune": {
+        "task": "orders.payments.tasks.stripe_events_prune",
+        "schedule": crontab(minute=35, hour=3),
+    },
 }
+# One beat runs the schedule at a time: RedBeat keeps it in Redis under a
+# lock that the running beat renews every loop. A second beat waits for the
+# lock and takes over within CELERY_REDBEAT_LOCK_TIMEOUT seconds of the
+# first one dying (docs/operations.md).
+if REDIS_URL:
+    CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+    CELERY_REDBEAT_REDIS_URL = env("CELERY_REDBEAT_REDIS_URL", default=REDIS_URL)
+    CELERY_REDBEAT_KEY_PREFIX = f"{CACHE_KEY_PREFIX}:redbeat"
+    CELERY_REDBEAT_LOCK_TIMEOUT = env.int("CELERY_REDBEAT_LOCK_TIMEOUT", default=30)
+    # The lock is renewed once a loop, so a loop must be shorter than the lock.
+    CELERY_BEAT_MAX_LOOP_INTERVAL = env.int("CELERY_BEAT_MAX_LOOP_INTERVAL", default=5)
 
 # EMAIL
 EMAIL_BACKEND = env(
@@ -240,13 +279,23 @@ AWS_S3_ENDPOINT_URL = env("AWS_S3_ENDPOINT_URL", default=None)
 AWS_S3_REGION_NAME = env("AWS_S3_REGION_NAME", default="ap-south-1")
 AWS_ACCESS_KEY_ID = env("AWS_ACCESS_KEY_ID", default=None)
 AWS_SECRET_ACCESS_KEY = env("AWS_SECRET_ACCESS_KEY", default=None)
-AWS_S3_CUSTOM_DOMAIN = env("AWS_S3_CUSTOM_DOMAIN", default=None)
-# Media is private by default: links are signed and expire.
+# A storage without options of its own keeps objects private: links are
+# signed and expire, on the S3 endpoint.
 AWS_DEFAULT_ACL = None
 AWS_QUERYSTRING_AUTH = True
 AWS_S3_FILE_OVERWRITE = False
 if AWS_STORAGE_BUCKET_NAME:
-    _media_storage = {"BACKEND": "storages.backends.s3.S3Storage"}
+    # Catalogue pictures are public: stable unsigned links that a CDN and the
+    # page cache can keep, on AWS_S3_CUSTOM_DOMAIN (a CDN, or the proxy's
+    # /media/) when it is set. The bucket lets anyone read the catalogue's
+    # prefixes only (`media_bucket_create`); the rest of it stays private.
+    _media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "querystring_auth": False,
+            "custom_domain": env("AWS_S3_CUSTOM_DOMAIN", default=None),
+        },
+    }
 else:
     _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 # Invoices and credit notes are private in every mode: a folder outside
@@ -319,6 +368,8 @@ SHOP_MAX_LINE_QUANTITY = env.int("SHOP_MAX_LINE_QUANTITY", default=50)
 SHOP_PAGE_SIZE = env.int("SHOP_PAGE_SIZE", default=24)
 # Orders one hourly delivery slot takes; `delivery_slots_ensure` creates slots.
 SHOP_SLOT_CAPACITY = env.int("SHOP_SLOT_CAPACITY", default=20)
+# Hours an API Idempotency-Key is remembered (shop/idempotency.py).
+SHOP_IDEMPOTENCY_KEY_HOURS = env.int("SHOP_IDEMPOTENCY_KEY_HOURS", default=24)
 # Local hours at which hourly delivery slots start, first to last (0-23).
 SHOP_DELIVERY_FIRST_HOUR = env.int("SHOP_DELIVERY_FIRST_HOUR", default=7)
 SHOP_DELIVERY_LAST_HOUR = env.int("SHOP_DELIVERY_LAST_HOUR", default=22)
@@ -339,6 +390,9 @@ SHOP_RELEASE = env("SHOP_RELEASE", default="")
 # `demo_users` and `seed_demo` create accounts with published passwords;
 # production.py turns this off and they refuse to run.
 SHOP_DEMO_ACCOUNTS = True
+# Seconds a CDN or browser may reuse an anonymous API catalogue read without
+# asking again; 0 makes it revalidate every time (its ETag answers 304).
+SHOP_HTTP_MAX_AGE = env.int("SHOP_HTTP_MAX_AGE", default=0)
 
 # PAYMENTS
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
@@ -352,11 +406,19 @@ SHOP_OFFLINE_PAYMENTS = env.bool("SHOP_OFFLINE_PAYMENTS", default=not STRIPE_SEC
 SHOP_PAYMENT_RECONCILE_AFTER_MINUTES = env.int(
     "SHOP_PAYMENT_RECONCILE_AFTER_MINUTES", default=5
 )
+# Days a processed webhook event is kept (it dedupes Stripe's redeliveries).
+SHOP_STRIPE_EVENT_RETENTION_DAYS = env.int(
+    "SHOP_STRIPE_EVENT_RETENTION_DAYS", default=30
+)
 
 # RATE LIMITS (django-ratelimit rates: "count/period", period in s, m, h or d)
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_VIEW = "shop.errors.ratelimited"
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
+# Every limit keyed on the client's address asks shop/client_ip.py, which
+# believes X-Forwarded-For only from these proxies (addresses or networks).
+RATELIMIT_IP_META_KEY = "shop.client_ip.client_ip"
+SHOP_TRUSTED_PROXIES = env.list("SHOP_TRUSTED_PROXIES", default=[])
 SHOP_RATE_LOGIN_IP = env("SHOP_RATE_LOGIN_IP", default="20/m")
 SHOP_RATE_LOGIN_ACCOUNT = env("SHOP_RATE_LOGIN_ACCOUNT", default="5/m")
 SHOP_RATE_SIGNUP = env("SHOP_RATE_SIGNUP", default="10/h")
@@ -377,7 +439,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "shop.pagination.PageNumberPagination",
     "PAGE_SIZE": 24,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "shop.api_schema.AutoSchema",
     "EXCEPTION_HANDLER": "shop.errors.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
@@ -393,7 +455,15 @@ SIMPLE_JWT = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "FreshCart API",
-    "DESCRIPTION": "The shop's public API for SPA and mobile clients.",
+    "DESCRIPTION": (
+        "The shop's public API for SPA and mobile clients. Every path ends in "
+        "`/`: a GET without it is redirected (301), any other method gets 308 "
+        "(repeat it, body and all, at `Location`). Bodies are JSON (else 415 "
+        "`unsupported_media_type`); answers are JSON, downloads PDF (an Accept "
+        "that allows neither: 406 `not_acceptable`). Rate-limited operations "
+        "answer 429 `rate_limited` with `Retry-After`. Errors share one shape, "
+        "`{code, detail, fields?}`; docs/api.md has the conventions."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
@@ -404,11 +474,34 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     # Several serializers have a `status`; each choice set gets one clear name.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "shop.api_schema.request_defaults_described",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "OrderStatusEnum": "orders.models.OrderStatus",
         "PaymentStatusEnum": "orders.models.Payment.Status",
     },
 }
+
+# CORS (shop/cors.py): SPA origins allowed to call the API, such as
+# https://app.example.com. Cookie mode's refresh and logout also need the
+# origin in DJANGO_CSRF_TRUSTED_ORIGINS, for the CSRF check.
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_CREDENTIALS = False
+SHOP_CORS_CREDENTIALS_URLS_REGEX = r"^/api/v1/auth/(token|token/refresh|logout)/$"
+CORS_ALLOW_HEADERS = (
+    "accept",
+    "authorization",
+    "content-type",
+    "idempotency-key",
+    "if-none-match",
+    "x-csrftoken",
+    "x-request-id",
+)
+CORS_EXPOSE_HEADERS = ("etag", "retry-after", "x-request-id", "location")
+CORS_PREFLIGHT_MAX_AGE = 3600
 
 # SECURITY
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -439,12 +532,21 @@ LOG_LEVEL = env("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"request_context": {"()": "shop.logs.RequestContextFilter"}},
     "formatters": {
-        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "text": {
+            "()": "logging.Formatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+            "defaults": {"request_id": "-"},
+        },
         "json": {"()": "shop.logs.JsonFormatter"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_context"],
+        },
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {

@@ -24,13 +24,68 @@ def test_compose_file_validates_against_the_compose_specification():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_compose_runs_every_part_with_health_checks():
-    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
-    services = compose["services"]
+def _services() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
 
-    assert {"web", "worker", "beat", "postgres", "redis", "s3", "mail"} <= set(services)
-    for name in ("web", "postgres", "redis", "s3", "mail"):
-        assert "healthcheck" in services[name], name
+
+def test_compose_runs_every_part_with_health_checks():
+    services = _services()
+
+    assert {"web", "worker", "beat", "postgres", "redis", "s3", "mail", "proxy"} <= set(
+        services
+    )
+    for name in ("web", "worker", "proxy", "postgres", "redis", "s3", "mail"):
+        assert "disable" not in services[name]["healthcheck"], name
+
+
+def test_every_image_is_pinned_and_no_health_check_needs_curl():
+    services = _services()
+
+    for name, service in services.items():
+        if "image" in service and "build" not in service:
+            assert not service["image"].endswith(":latest"), name
+            assert ":" in service["image"], name
+        test = service.get("healthcheck", {}).get("test", [])
+        assert "curl" not in " ".join(test), name
+    assert not services["s3"]["image"].startswith("minio/")
+
+
+def test_release_jobs_run_once_before_the_web_starts():
+    services = _services()
+
+    assert services["migrate"]["command"] == "python manage.py migrate --noinput"
+    assert services["media-bucket"]["command"] == "python manage.py media_bucket_create"
+    assert services["web"]["depends_on"]["migrate"] == {
+        "condition": "service_completed_successfully"
+    }
+    assert services["web"]["depends_on"]["media-bucket"] == {
+        "condition": "service_completed_successfully"
+    }
+    # The image's gunicorn settings apply: no command of compose's own.
+    assert "command" not in services["web"]
+    assert services["web"]["healthcheck"]["test"] == [
+        "CMD",
+        "python",
+        "-m",
+        "shop.probe",
+        "/healthz",
+    ]
+
+
+def test_only_the_proxy_is_reachable_from_outside_and_it_is_the_trusted_one():
+    services = _services()
+
+    published = {name for name, service in services.items() if "ports" in service}
+    assert published == {"proxy", "mail"}
+    assert services["mail"]["ports"] == ["127.0.0.1:8025:8025"]
+    proxy_address = services["proxy"]["networks"]["shop"]["ipv4_address"]
+    assert services["web"]["environment"]["SHOP_TRUSTED_PROXIES"] == proxy_address
+
+
+def test_the_image_leaves_out_secrets_and_local_state():
+    ignored = (ROOT / ".dockerignore").read_text().splitlines()
+
+    assert {".env", ".git", ".venv", "var", "node_modules"} <= set(ignored)
 
 
 def test_dockerfile_runs_as_a_non_root_user():

@@ -20,26 +20,12 @@ from django.test.utils import CaptureQueriesContext
 
 from catalog.models import CatalogGeneration, ProductVariant
 from catalog.services import variant_save
-from catalog.tests.factories import (
-    CategoryFactory,
-    ProductFactory,
-    ProductVariantFactory,
-)
 from orders.tests.factories import DeliverySlotFactory, ServiceAreaFactory
 from shop.pagecache import AnonymousPageCacheMiddleware, catalog_generation
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 _TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-@pytest.fixture
-def variant():
-    category = CategoryFactory(name="Dairy", slug="dairy")
-    product = ProductFactory(name="Toned Milk", slug="toned-milk", category=category)
-    return ProductVariantFactory(
-        product=product, price=Decimal("30.00"), mrp=Decimal("32.00"), stock=10
-    )
 
 
 def _get(client, path, **extra):

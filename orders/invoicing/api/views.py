@@ -40,6 +40,7 @@ PDF_RESPONSES = {
         OpenApiTypes.BINARY, description="The PDF, as an attachment."
     ),
     **_json_error(401, ERROR_DESCRIPTIONS[401]),
+    **_json_error(406, ERROR_DESCRIPTIONS[406]),
     **_json_error(
         404,
         "Not found or not yours (`not_found`), or not rendered yet "
@@ -50,7 +51,9 @@ PDF_RESPONSES = {
 
 class _PDFDownloadView(APIView):
     permission_classes = [IsAuthenticated]
-    renderer_classes = [JSONRenderer, PDFRenderer]
+    # The answer is a PDF or nothing: `?format=json` is 404 and
+    # `Accept: application/json` alone is 406, both as JSON errors.
+    renderer_classes = [PDFRenderer]
 
     def handle_exception(self, exc):
         # Errors are JSON even when the client asked for a PDF.
