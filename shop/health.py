@@ -54,8 +54,6 @@ def _check_storage() -> str:
 
 
 def _workers() -> str:
-    from shop.celery import app
-
     if app.conf.task_always_eager:
         return "in-process"
     try:

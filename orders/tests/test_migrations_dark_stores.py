@@ -8,6 +8,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from accounts.tests.factories import UserFactory
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("orders", "0003_order_client_ip"), ("catalog", "0005_product_search_doc")]
@@ -30,17 +32,17 @@ def _migrate(targets):
 
 def _fill(apps):
     """Write what a shop had before stores: areas, slots, stock and orders."""
-    User = apps.get_model("accounts", "User")
     Category = apps.get_model("catalog", "Category")
     Product = apps.get_model("catalog", "Product")
     ProductVariant = apps.get_model("catalog", "ProductVariant")
     ServiceArea = apps.get_model("orders", "ServiceArea")
     DeliverySlot = apps.get_model("orders", "DeliverySlot")
     Order = apps.get_model("orders", "Order")
-    seller = User.objects.create(email="seller@example.com")
+    # Accounts are not migrated here: the shop's own User is the table's.
+    seller = UserFactory(email="seller@example.com")
     category = Category.objects.create(name="Dairy", slug="dairy")
     product = Product.objects.create(
-        seller=seller, category=category, name="Milk", slug="milk", brand="Amul"
+        seller_id=seller.pk, category=category, name="Milk", slug="milk", brand="Amul"
     )
     for sku, stock in (("A", 7), ("B", 0), ("C", 25)):
         ProductVariant.objects.create(
@@ -65,7 +67,7 @@ def _fill(apps):
     ]
     Order.objects.create(
         number="FC00000001",
-        user=seller,
+        user_id=seller.pk,
         email=seller.email,
         address={"postal_code": "560001"},
         postal_code="560001",
