@@ -21,6 +21,7 @@ import secrets
 import sys
 import time
 from collections import Counter
+from datetime import time as clock_time
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
@@ -32,7 +33,7 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.db.models import Count, Q  # noqa: E402
+from django.db.models import Count, Q, Sum  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -42,12 +43,14 @@ from rest_framework_simplejwt.tokens import RefreshToken  # noqa: E402
 from accounts.models import Address, User  # noqa: E402
 from catalog.models import Category, Product, ProductVariant  # noqa: E402
 from orders.models import (  # noqa: E402
+    DarkStore,
     DeliverySlot,
     Invoice,
     Order,
     OrderStatus,
     Payment,
     ServiceArea,
+    StoreStock,
 )
 from shop.models import OutboundEmail  # noqa: E402
 
@@ -126,12 +129,42 @@ def _cart_fill(user: User, variant_ids: list[int], quantity: int = 1) -> None:
         cart_line_add(cart=cart, variant_id=variant_id, quantity=quantity)
 
 
-def _slot_make(capacity: int) -> DeliverySlot:
+def _bench_store() -> DarkStore:
+    """Return the dark store the bench's shoppers buy from."""
+    store, _created = DarkStore.objects.get_or_create(
+        name="Bench store",
+        defaults={
+            "address": "Bengaluru Central",
+            "opens_at": clock_time(0, 0),
+            "closes_at": clock_time(23, 59, 59),
+        },
+    )
+    return store
+
+
+def _stock_set(*, store: DarkStore, variant_id: int, quantity: int) -> None:
+    """Put `quantity` on the store's shelf; the variant's sum follows its shelves.
+
+    The bench's own arrangement, as a test's: written directly, not sold.
+    """
+    StoreStock.objects.update_or_create(
+        store=store, variant_id=variant_id, defaults={"quantity": quantity}
+    )
+    total = StoreStock.objects.filter(variant_id=variant_id).aggregate(
+        total=Sum("quantity")
+    )["total"]
+    ProductVariant.objects.filter(pk=variant_id).update(stock=total)
+
+
+def _slot_make(capacity: int, store: DarkStore) -> DeliverySlot:
     """Return a slot of its own for this run, wide enough for every order."""
     starts = timezone.now().replace(minute=0, second=0, microsecond=0)
     starts += timedelta(days=1, minutes=secrets.randbelow(50_000))
     return DeliverySlot.objects.create(
-        starts_at=starts, ends_at=starts + timedelta(hours=1), capacity=capacity
+        store=store,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=1),
+        capacity=capacity,
     )
 
 
@@ -221,16 +254,17 @@ def _targets(page_size: int) -> dict:
 
 def prepare(args) -> None:
     run = secrets.token_hex(3)
+    store = _bench_store()
     ServiceArea.objects.update_or_create(
         postal_code=BENCH_POSTAL_CODE,
-        defaults={"name": "Bengaluru Central", "is_active": True},
+        defaults={"name": "Bengaluru Central", "is_active": True, "store": store},
     )
-    slot = _slot_make(capacity=args.race_buyers + args.storm_orders + 10)
+    slot = _slot_make(capacity=args.race_buyers + args.storm_orders + 10, store=store)
     sellable = list(_sellable_variants().order_by("-pk")[:12])
     race_variant, storm_variant, *cart_variants = sellable
 
     # The race: every buyer's cart holds one of the last `race_stock` units.
-    ProductVariant.objects.filter(pk=race_variant.pk).update(stock=1_000)
+    _stock_set(store=store, variant_id=race_variant.pk, quantity=1_000)
     race_buyers = []
     for index in range(args.race_buyers):
         user = _user_make("race", run, index)
@@ -239,12 +273,12 @@ def prepare(args) -> None:
         race_buyers.append(
             {"user": user.pk, "address": address.pk, "access": _access_token(user)}
         )
-    ProductVariant.objects.filter(pk=race_variant.pk).update(stock=args.race_stock)
+    _stock_set(store=store, variant_id=race_variant.pk, quantity=args.race_stock)
 
     # The storm: orders placed and waiting for payment.
     from orders.services.placement import order_place
 
-    ProductVariant.objects.filter(pk=storm_variant.pk).update(stock=100_000)
+    _stock_set(store=store, variant_id=storm_variant.pk, quantity=100_000)
     storm_orders = []
     for index in range(args.storm_orders):
         user = _user_make("storm", run, index)
@@ -407,7 +441,9 @@ def race_state(_args) -> None:
     orders = Order.objects.filter(user_id__in=buyers)
     _emit(
         {
-            "final_stock": ProductVariant.objects.get(pk=race["variant"]).stock,
+            "final_stock": StoreStock.objects.get(
+                store=_bench_store(), variant_id=race["variant"]
+            ).quantity,
             "orders_in_database": orders.count(),
             "units_ordered": sum(
                 line.quantity

@@ -95,6 +95,8 @@ class ProductVariantInline(admin.TabularInline):
     extra = 1
     fields = ["sku", "label", "price", "mrp", "stock", "position", "is_active"]
     formfield_overrides = INLINE_TEXT_INPUTS
+    # The sum of the dark stores' shelves; stock moves only at a store.
+    readonly_fields = ["stock"]
 
 
 class ProductImageInline(admin.TabularInline):
@@ -256,9 +258,7 @@ class ProductAdmin(DeclaredLookupsOnlyMixin, admin.ModelAdmin):
                 )
             else:
                 services.variant_save(
-                    variant=instance,
-                    changed=inline_form.changed_data,
-                    stock_seen=inline_form.initial.get("stock"),
+                    variant=instance, changed=inline_form.changed_data
                 )
 
     def delete_model(self, request, obj):
@@ -283,10 +283,12 @@ class ProductAdmin(DeclaredLookupsOnlyMixin, admin.ModelAdmin):
 
 @admin.register(ProductVariant)
 class ProductVariantAdmin(DeclaredLookupsOnlyMixin, admin.ModelAdmin):
-    """Stock and prices at a glance, editable in the list."""
+    """Prices at a glance, editable in the list, beside the stores' total stock."""
 
     list_display = ["sku", "product", "label", "price", "mrp", "stock", "is_active"]
-    list_editable = ["price", "mrp", "stock", "is_active"]
+    list_editable = ["price", "mrp", "is_active"]
+    # The sum of the dark stores' shelves; stock moves only at a store.
+    readonly_fields = ["stock"]
     list_filter = ["is_active", "product__category"]
     search_fields = ["sku", "product__name", "product__brand"]
     list_select_related = ["product"]
@@ -305,11 +307,7 @@ class ProductVariantAdmin(DeclaredLookupsOnlyMixin, admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        services.variant_save(
-            variant=obj,
-            changed=form.changed_data,
-            stock_seen=form.initial.get("stock"),
-        )
+        services.variant_save(variant=obj, changed=form.changed_data)
 
     def delete_model(self, request, obj):
         services.variant_delete(variant=obj)

@@ -12,8 +12,8 @@ from pathlib import PurePosixPath
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Avg, Count, F, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, Greatest, Round
+from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Round
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -119,31 +119,21 @@ def product_delete(*, product: Product) -> None:
 
 @transaction.atomic
 def variant_save(
-    *,
-    variant: ProductVariant,
-    changed: Iterable[str] = (),
-    stock_seen: int | None = None,
+    *, variant: ProductVariant, changed: Iterable[str] = ()
 ) -> ProductVariant:
     """Create a variant, or write only the fields of one that were changed.
 
-    Orders take stock while a seller edits, so a changed stock is applied as
-    the seller's change from the count they saw (`stock_seen`), never below
-    zero, and a form that did not touch stock leaves it alone.
+    Never its stock: `stock` is the sum of the dark stores' shelves, which
+    only the orders app's stock module moves, so a new variant starts at 0.
     """
     if variant.pk is None:
+        variant.stock = 0
         variant.save()
         return variant
-    writable = {f.name for f in ProductVariant._meta.concrete_fields} - {"id"}
-    changed = set(changed) & writable
-    updates = {name: getattr(variant, name) for name in changed - {"stock"}}
-    if "stock" in changed:
-        if stock_seen is None:
-            updates["stock"] = Value(variant.stock)
-        else:
-            updates["stock"] = Greatest(F("stock") + (variant.stock - stock_seen), 0)
+    writable = {f.name for f in ProductVariant._meta.concrete_fields} - {"id", "stock"}
+    updates = {name: getattr(variant, name) for name in set(changed) & writable}
     if updates:
         ProductVariant.objects.filter(pk=variant.pk).update(**updates)
-        variant.refresh_from_db(fields=["stock"])
     return variant
 
 

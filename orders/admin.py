@@ -31,6 +31,7 @@ from orders.payments.admin import OrderPaymentsAdminMixin
 from orders.services.cancellation import order_cancel
 from orders.services.delivery import delivery_slot_save
 from orders.services.status import order_status_change
+from orders.stores import admin as stores_admin  # noqa: F401  (registers stores)
 from shop.access import user_is_seller
 from shop.admin_lookups import DeclaredLookupsOnlyMixin
 from shop.errors import DomainError
@@ -334,16 +335,16 @@ class OrderAdmin(
 
 @admin.register(ServiceArea)
 class ServiceAreaAdmin(DeclaredLookupsOnlyMixin, admin.ModelAdmin):
-    list_display = ["postal_code", "name", "promise_minutes", "is_active"]
+    list_display = ["postal_code", "name", "store", "promise_minutes", "is_active"]
     list_editable = ["promise_minutes", "is_active"]
-    list_filter = ["is_active"]
+    list_filter = ["is_active", "store"]
     search_fields = ["postal_code", "name"]
 
 
 class DeliverySlotForm(forms.ModelForm):
     class Meta:
         model = DeliverySlot
-        fields = ["starts_at", "ends_at", "capacity", "is_active"]
+        fields = ["store", "starts_at", "ends_at", "capacity", "is_active"]
 
     def clean_capacity(self):
         capacity = self.cleaned_data["capacity"]
@@ -365,6 +366,7 @@ class DeliverySlotForm(forms.ModelForm):
 class DeliverySlotAdmin(DeclaredLookupsOnlyMixin, admin.ModelAdmin):
     list_display = [
         "__str__",
+        "store",
         "starts_at",
         "ends_at",
         "capacity",
@@ -372,11 +374,17 @@ class DeliverySlotAdmin(DeclaredLookupsOnlyMixin, admin.ModelAdmin):
         "remaining",
         "is_active",
     ]
-    list_filter = ["is_active", ("starts_at", admin.DateFieldListFilter)]
+    list_filter = ["is_active", "store", ("starts_at", admin.DateFieldListFilter)]
     date_hierarchy = "starts_at"
     # Bookings move only through orders; staff set the capacity.
     readonly_fields = ["booked"]
     form = DeliverySlotForm
+
+    def get_readonly_fields(self, request, obj=None):
+        # A booked slot's orders were promised by its store: it stays there.
+        if obj is not None:
+            return ["store", *self.readonly_fields]
+        return self.readonly_fields
 
     @admin.display(description="left")
     def remaining(self, slot):

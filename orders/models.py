@@ -13,6 +13,15 @@ class ServiceArea(models.Model):
     name = models.CharField(max_length=100, blank=True)
     promise_minutes = models.PositiveIntegerField(default=15)
     is_active = models.BooleanField(default=True)
+    # The one store that serves this code (postal_code is unique); without a
+    # store the code is not served.
+    store = models.ForeignKey(
+        "orders.DarkStore",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="areas",
+    )
 
     class Meta:
         ordering = ["postal_code"]
@@ -22,8 +31,11 @@ class ServiceArea(models.Model):
 
 
 class DeliverySlot(models.Model):
-    """A delivery window whose capacity is booked like stock."""
+    """A delivery window of one store, whose capacity is booked like stock."""
 
+    store = models.ForeignKey(
+        "orders.DarkStore", on_delete=models.PROTECT, related_name="slots"
+    )
     starts_at = models.DateTimeField(db_index=True)
     ends_at = models.DateTimeField()
     capacity = models.PositiveIntegerField()
@@ -42,7 +54,7 @@ class DeliverySlot(models.Model):
                 name="slot_ends_after_start",
             ),
             models.UniqueConstraint(
-                fields=["starts_at", "ends_at"], name="slot_unique_window"
+                fields=["store", "starts_at", "ends_at"], name="slot_unique_window"
             ),
         ]
 
@@ -148,6 +160,10 @@ class Order(models.Model):
     # The delivery address as it was when the order was placed.
     address = models.JSONField()
     postal_code = models.CharField(max_length=12, db_index=True)
+    # The store that picks the order: its stock was taken, and goes back there.
+    store = models.ForeignKey(
+        "orders.DarkStore", on_delete=models.PROTECT, related_name="orders"
+    )
     slot = models.ForeignKey(
         DeliverySlot, on_delete=models.PROTECT, related_name="orders"
     )
@@ -256,11 +272,13 @@ from orders.invoicing.models import (  # noqa: E402
     invoice_storage,
 )
 from orders.payments.models import Payment, Refund, StripeEvent  # noqa: E402
+from orders.stores.models import DarkStore, StoreStock  # noqa: E402
 
 __all__ = [
     "TRANSITIONS",
     "Cart",
     "CartLine",
+    "DarkStore",
     "DeliverySlot",
     "Invoice",
     "InvoiceSequence",
@@ -271,6 +289,7 @@ __all__ = [
     "Payment",
     "Refund",
     "ServiceArea",
+    "StoreStock",
     "StripeEvent",
     "_invoice_path",
     "invoice_storage",

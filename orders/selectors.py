@@ -162,34 +162,48 @@ def postal_code_normalize(value: str) -> str:
 
 
 def service_area_get(*, postal_code: str) -> ServiceArea | None:
-    """Return the active service area of a postal code, or None."""
+    """Return the active area of a postal code that an active store serves, or None."""
     code = postal_code_normalize(postal_code)
     if not code:
         return None
-    return ServiceArea.objects.filter(postal_code=code, is_active=True).first()
+    return ServiceArea.objects.filter(
+        postal_code=code, is_active=True, store__is_active=True
+    ).first()
 
 
 def service_areas_active() -> list[ServiceArea]:
-    """Return the service areas the shop delivers to, by postal code."""
-    return list(ServiceArea.objects.filter(is_active=True).order_by("postal_code"))
+    """Return the service areas the shop delivers to (an active store serves
+    them), by postal code."""
+    return list(
+        ServiceArea.objects.filter(is_active=True, store__is_active=True).order_by(
+            "postal_code"
+        )
+    )
 
 
-def delivery_slots_bookable(*, now=None) -> QuerySet[DeliverySlot]:
-    """Return future, active slots with capacity left, soonest first."""
+def delivery_slots_bookable(
+    *, store_id: int | None, now=None
+) -> QuerySet[DeliverySlot]:
+    """Return a store's future, active slots with capacity left, soonest first.
+
+    No store (no served address chosen) has no slots.
+    """
     now = now or timezone.now()
     return DeliverySlot.objects.filter(
-        is_active=True, starts_at__gt=now, booked__lt=F("capacity")
+        store_id=store_id, is_active=True, starts_at__gt=now, booked__lt=F("capacity")
     ).order_by("starts_at")
 
 
 def service_areas_for(*, postal_codes) -> dict[str, ServiceArea]:
-    """Return the active service areas of these postal codes, by postal code."""
+    """Return the served areas (active, of an active store) of these codes, by code."""
     codes = {postal_code_normalize(code) for code in postal_codes if code}
     if not codes:
         return {}
     return {
         area.postal_code: area
-        for area in ServiceArea.objects.filter(postal_code__in=codes, is_active=True)
+        for area in ServiceArea.objects.filter(
+            postal_code__in=codes, is_active=True, store__is_active=True
+        )
     }
 
 

@@ -269,7 +269,8 @@ def _postal_codes_named(areas) -> str:
 def _checkout_blockers(*, addresses, slots, served_areas) -> list[str]:
     """Return why the order cannot be placed as the page stands; empty when it can."""
     blockers = []
-    if not any(address.area for address in addresses):
+    served = any(address.area for address in addresses)
+    if not served:
         named = _postal_codes_named(served_areas)
         if not served_areas:
             blockers.append("We are not delivering anywhere at the moment.")
@@ -282,7 +283,9 @@ def _checkout_blockers(*, addresses, slots, served_areas) -> list[str]:
             blockers.append(
                 f"Add a delivery address in one of these PIN codes: {named}."
             )
-    if not slots:
+    # Slots are the serving store's: without a served address there are none
+    # to offer yet, and the address is the thing to fix.
+    if served and not slots:
         blockers.append(
             "No delivery slot is open right now. Please try again a little later."
         )
@@ -315,7 +318,16 @@ def _checkout_page(request, *, form=None, address_form=None, problem=None, statu
     )
     for address in addresses:
         address.area = areas.get(address.postal_code)
-    slots = list(delivery_slots_offer()[:SLOTS_SHOWN])
+    chosen_address = _chosen_address(request, addresses=addresses)
+    # The slots offered are those of the store serving the chosen address.
+    chosen_area = next(
+        (a.area for a in addresses if str(a.pk) == chosen_address and a.area), None
+    )
+    slots = list(
+        delivery_slots_offer(store_id=chosen_area.store_id if chosen_area else None)[
+            :SLOTS_SHOWN
+        ]
+    )
     served_areas = selectors.service_areas_active()
     chosen_slot = request.POST.get("slot") or (slots[0].pk if slots else "")
     return render(
@@ -330,7 +342,7 @@ def _checkout_page(request, *, form=None, address_form=None, problem=None, statu
             "blockers": _checkout_blockers(
                 addresses=addresses, slots=slots, served_areas=served_areas
             ),
-            "chosen_address": _chosen_address(request, addresses=addresses),
+            "chosen_address": chosen_address,
             "chosen_slot": str(chosen_slot),
             # A fresh one-time token per rendering: a double click sends the
             # same token twice, and `order_place` gives one order for it.

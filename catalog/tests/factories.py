@@ -4,6 +4,7 @@ import factory
 
 from accounts.tests.factories import SellerFactory
 from catalog.models import Category, Product, ProductImage, ProductVariant, Review
+from orders.tests.factories import store_stock_set
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):
@@ -29,6 +30,7 @@ class ProductFactory(factory.django.DjangoModelFactory):
 class ProductVariantFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ProductVariant
+        skip_postgeneration_save = True
 
     product = factory.SubFactory(ProductFactory)
     sku = factory.Sequence(lambda n: f"SKU-{n:06d}")
@@ -36,6 +38,12 @@ class ProductVariantFactory(factory.django.DjangoModelFactory):
     price = Decimal("40.00")
     mrp = Decimal("50.00")
     stock = 100
+
+    @factory.post_generation
+    def on_shelf(variant, create, extracted, **kwargs):
+        """Put the variant's `stock` on the test store's shelf, where orders take it."""
+        if create and variant.stock > 0:
+            store_stock_set(variant=variant, quantity=variant.stock)
 
 
 class ProductImageFactory(factory.django.DjangoModelFactory):

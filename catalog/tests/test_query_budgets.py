@@ -155,6 +155,7 @@ def test_api_product_list_of_48_searched_with_a_token(
     token = RefreshToken.for_user(user).access_token
     api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
 
+    # A public list authenticates nobody, so the token costs no user row.
     with django_assert_num_queries(4):
         response = api_client.get("/api/v1/products/?search=milk&page_size=48")
 

@@ -258,12 +258,13 @@ class SlotListView(APIView):
         query = PostalCodeQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         postal_code = query.validated_data["postal_code"]
-        if selectors.service_area_get(postal_code=postal_code) is None:
+        area = selectors.service_area_get(postal_code=postal_code)
+        if area is None:
             raise DomainError(
                 f"Sorry, we do not deliver to {postal_code} yet.",
                 code="not_serviceable",
             )
-        slots = list(delivery_slots_offer()[:SLOTS_LISTED])
+        slots = list(delivery_slots_offer(store_id=area.store_id)[:SLOTS_LISTED])
         return Response(
             SlotListSerializer({"postal_code": postal_code, "slots": slots}).data
         )

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from orders.models import DeliverySlot
+from orders.models import DarkStore, DeliverySlot
 from orders.selectors import delivery_slots_bookable
 from orders.services.stock import delivery_slot_capacity_change
 
@@ -28,7 +28,7 @@ def delivery_hours() -> range:
 def delivery_slots_ensure(
     *, days: int = DELIVERY_DAYS_AHEAD, capacity: int | None = None, now=None
 ) -> int:
-    """Create the hourly slots of the next `days` days that do not exist yet."""
+    """Create each active store's hourly slots of the next `days` days not there yet."""
     now = now or timezone.now()
     capacity = capacity if capacity is not None else settings.SHOP_SLOT_CAPACITY
     zone = timezone.get_current_timezone()
@@ -43,24 +43,27 @@ def delivery_slots_ensure(
     existing = set(
         DeliverySlot.objects.filter(
             starts_at__in=[start for start, _end in windows]
-        ).values_list("starts_at", "ends_at")
+        ).values_list("store_id", "starts_at", "ends_at")
     )
     new = [
-        DeliverySlot(starts_at=start, ends_at=end, capacity=capacity)
+        DeliverySlot(store_id=store_id, starts_at=start, ends_at=end, capacity=capacity)
+        for store_id in DarkStore.objects.filter(is_active=True).values_list(
+            "pk", flat=True
+        )
         for start, end in windows
-        if (start, end) not in existing
+        if (store_id, start, end) not in existing
     ]
     # A second beat run at the same moment loses quietly to the unique window.
     DeliverySlot.objects.bulk_create(new, ignore_conflicts=True)
     return len(new)
 
 
-def delivery_slots_offer() -> QuerySet[DeliverySlot]:
-    """Return the bookable slots, soonest first, after opening the coming days'
-    slots when SHOP_DELIVERY_SLOTS_ON_DEMAND says no beat does it."""
+def delivery_slots_offer(*, store_id: int | None) -> QuerySet[DeliverySlot]:
+    """Return a store's bookable slots, soonest first, after opening the coming
+    days' slots when SHOP_DELIVERY_SLOTS_ON_DEMAND says no beat does it."""
     if settings.SHOP_DELIVERY_SLOTS_ON_DEMAND:
         delivery_slots_ensure()
-    return delivery_slots_bookable()
+    return delivery_slots_bookable(store_id=store_id)
 
 
 @transaction.atomic

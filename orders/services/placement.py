@@ -102,9 +102,15 @@ def _unpaid_orders_check(*, user, client_ip: str | None, now) -> None:
         )
 
 
-def _slot_check(slot: DeliverySlot | None) -> None:
+def _slot_check(slot: DeliverySlot | None, *, area: ServiceArea) -> None:
     if slot is None:
         raise NotFound("That delivery slot does not exist.")
+    if slot.store_id != area.store_id:
+        raise DomainError(
+            f"That delivery slot is not one of the store serving {area.postal_code}; "
+            "please choose another.",
+            code="slot_unavailable",
+        )
     if not slot.is_active or slot.starts_at <= timezone.now():
         raise DomainError(
             "That delivery slot is no longer offered; please choose another.",
@@ -124,6 +130,7 @@ def _order_write(
         status=OrderStatus.PENDING_PAYMENT,
         address=address.as_snapshot(),
         postal_code=area.postal_code,
+        store_id=area.store_id,
         slot=slot,
         subtotal=subtotal,
         delivery_fee=fee,
@@ -192,12 +199,12 @@ def order_place(
     _email_check(user)
     lines = _cart_lines(cart)
     area = _area_for(address=address, user=user)
-    _slot_check(slot)
+    _slot_check(slot, area=area)
     now = timezone.now()
     _unpaid_orders_check(user=user, client_ip=client_ip, now=now)
     wanted = {line.variant_id: line.quantity for line in lines}
     variants = variants_lock(variant_ids=wanted)
-    stock_take(variants=variants, wanted=wanted)
+    stock_take(store_id=area.store_id, variants=variants, wanted=wanted)
     delivery_slot_book(slot_id=slot.pk)
     order = _order_write(
         user=user,

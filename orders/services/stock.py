@@ -1,24 +1,30 @@
 """Every move of stock and of delivery-slot capacity, and the rule for giving back.
 
-Stock is taken, returned, booked and released only here, each by a
-conditional update (`... WHERE stock >= q`, `... WHERE booked < capacity`)
-after the rows are locked in primary-key order (`orders.locks`), so no
-interleaving of transactions can sell what is not there.
+Stock lives on a dark store's shelf (`StoreStock`). It is taken, returned,
+booked and released only here, each by a conditional update
+(`... WHERE quantity >= q`, `... WHERE booked < capacity`) after the variant
+rows are locked in primary-key order (`orders.locks`), so no interleaving of
+transactions can sell what is not there. `ProductVariant.stock` is the
+variant's sum over all shelves, kept for the catalogue's reads; it moves in
+the same statement pair as the shelf, here and nowhere else.
 
 The one rule for giving back: goods that never left the shop (an order
-awaiting payment, paid or packed) go back to stock, and the slot is freed,
-when the order is cancelled, expires or is refunded, exactly once
-(`Order.stock_released_at`). Goods out for delivery or delivered do not.
+awaiting payment, paid or packed) go back to the shelf of the order's store,
+and the slot is freed, when the order is cancelled, expires or is refunded,
+exactly once (`Order.stock_released_at`). Goods out for delivery or delivered
+do not.
 """
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from catalog.models import ProductVariant
 from orders.errors import OrderShareExceeded, OutOfStock, SlotFull
-from orders.models import DeliverySlot, Order, OrderLine, OrderStatus
+from orders.locks import variants_lock
+from orders.models import DeliverySlot, Order, OrderLine, OrderStatus, StoreStock
 from orders.selectors import variant_is_sellable
 from shop.errors import Conflict, DomainError, NotFound
 
@@ -33,14 +39,14 @@ def goods_in_shop(status: str) -> bool:
     return status in GOODS_IN_SHOP
 
 
-def stock_shortage(variant: ProductVariant, requested: int) -> dict:
+def stock_shortage(variant: ProductVariant, requested: int, available: int) -> dict:
     """Return what OutOfStock says about one variant asked for `requested` times."""
     return {
         "variant": variant.pk,
         "sku": variant.sku,
         "name": f"{variant.product.name} ({variant.label})",
         "requested": requested,
-        "available": max(variant.stock, 0) if variant_is_sellable(variant) else 0,
+        "available": max(available, 0) if variant_is_sellable(variant) else 0,
     }
 
 
@@ -54,54 +60,134 @@ def order_share_allowed(stock: int) -> int:
     return max(share, settings.SHOP_ORDER_SHARE_MIN_UNITS)
 
 
-def _share_excess(variant: ProductVariant, requested: int) -> dict:
+def _share_excess(variant: ProductVariant, requested: int, on_shelf: int) -> dict:
     return {
         "variant": variant.pk,
         "sku": variant.sku,
         "name": f"{variant.product.name} ({variant.label})",
         "requested": requested,
-        "allowed": order_share_allowed(variant.stock),
+        "allowed": order_share_allowed(on_shelf),
     }
 
 
-def stock_take(*, variants: list[ProductVariant], wanted: dict[int, int]) -> None:
-    """Take `wanted[variant id]` of each locked variant, or raise; nothing taken.
+def store_stock_of(*, store_id: int, variant_ids) -> dict[int, int]:
+    """Return {variant id: quantity on the store's shelf}; 0 for a variant it lacks."""
+    on_shelf = dict(
+        StoreStock.objects.filter(
+            store_id=store_id, variant_id__in=variant_ids
+        ).values_list("variant_id", "quantity")
+    )
+    return {variant_id: on_shelf.get(variant_id, 0) for variant_id in variant_ids}
 
-    Raise OutOfStock when a variant has less than is wanted, and
-    OrderShareExceeded when one order asks for more than its share. Call
-    while holding `variants_lock` on `variants`; the caller's atomic block
-    undoes what was taken if a later variant is short.
+
+def _shelf_move(*, store_id: int, variant_id: int, delta: int) -> bool:
+    """Move one shelf and the variant's shop-wide sum by `delta`; never below 0."""
+    moved = StoreStock.objects.filter(
+        store_id=store_id, variant_id=variant_id, quantity__gte=-delta
+    ).update(quantity=F("quantity") + delta)
+    if moved:
+        ProductVariant.objects.filter(pk=variant_id).update(stock=F("stock") + delta)
+    return bool(moved)
+
+
+def stock_take(
+    *, store_id: int, variants: list[ProductVariant], wanted: dict[int, int]
+) -> None:
+    """Take `wanted[variant id]` of each locked variant from a store, or raise.
+
+    Raise OutOfStock (naming what the store has) when the store's shelf has
+    less than is wanted, and OrderShareExceeded when one order asks for more
+    than its share of that shelf. Call while holding `variants_lock` on
+    `variants`: the variant row lock serialises every move of that variant's
+    shelves, and the caller's atomic block undoes what was taken if a later
+    variant is short.
     """
+    on_shelf = store_stock_of(store_id=store_id, variant_ids=wanted)
     shortages = [
-        stock_shortage(variant, wanted[variant.pk])
+        stock_shortage(variant, wanted[variant.pk], on_shelf[variant.pk])
         for variant in variants
-        if not variant_is_sellable(variant) or variant.stock < wanted[variant.pk]
+        if not variant_is_sellable(variant) or on_shelf[variant.pk] < wanted[variant.pk]
     ]
     if shortages:
         raise OutOfStock(shortages)
     over_share = [
-        _share_excess(variant, wanted[variant.pk])
+        _share_excess(variant, wanted[variant.pk], on_shelf[variant.pk])
         for variant in variants
-        if wanted[variant.pk] > order_share_allowed(variant.stock)
+        if wanted[variant.pk] > order_share_allowed(on_shelf[variant.pk])
     ]
     if over_share:
         raise OrderShareExceeded(over_share)
     for variant in variants:
-        taken = ProductVariant.objects.filter(
-            pk=variant.pk, stock__gte=wanted[variant.pk]
-        ).update(stock=F("stock") - wanted[variant.pk])
-        if not taken:
+        if not _shelf_move(
+            store_id=store_id, variant_id=variant.pk, delta=-wanted[variant.pk]
+        ):
             # Unreachable while the row lock holds.
-            variant.refresh_from_db(fields=["stock"])
-            raise OutOfStock([stock_shortage(variant, wanted[variant.pk])])
+            available = store_stock_of(store_id=store_id, variant_ids=[variant.pk])
+            raise OutOfStock(
+                [stock_shortage(variant, wanted[variant.pk], available[variant.pk])]
+            )
 
 
-def stock_return(*, quantities: dict[int, int]) -> None:
-    """Put `quantities[variant id]` back on the shelf, variants in pk order."""
+def stock_return(*, store_id: int, quantities: dict[int, int]) -> None:
+    """Put `quantities[variant id]` back on the store's shelf, in variant order."""
     for variant_id in sorted(quantities):
-        ProductVariant.objects.filter(pk=variant_id).update(
-            stock=F("stock") + quantities[variant_id]
+        StoreStock.objects.get_or_create(store_id=store_id, variant_id=variant_id)
+        _shelf_move(
+            store_id=store_id, variant_id=variant_id, delta=quantities[variant_id]
         )
+
+
+@transaction.atomic
+def store_stock_adjust(*, store_id: int, variant_id: int, delta: int) -> StoreStock:
+    """Change a store's shelf of a variant by `delta` (a count, not a total).
+
+    Staff count while orders take stock, so they say what arrived or went
+    missing, and the sales made while they typed stay taken. Raises Conflict
+    when the shelf has fewer than `-delta`; returns the shelf as it is now.
+    """
+    locked = variants_lock(variant_ids=[variant_id])
+    if not locked:
+        raise NotFound("That product size does not exist.")
+    variant = locked[0]
+    row, _created = StoreStock.objects.get_or_create(
+        store_id=store_id, variant_id=variant_id
+    )
+    if not _shelf_move(store_id=store_id, variant_id=variant_id, delta=delta):
+        raise Conflict(
+            f"The store has {row.quantity} of {variant.sku}; it cannot lose {-delta}.",
+            code="stock_below_zero",
+        )
+    row.refresh_from_db(fields=["quantity"])
+    return row
+
+
+def stock_unshelved_place(*, store_ids: list[int]) -> int:
+    """Split each variant's stock that is on no shelf evenly over these stores.
+
+    A variant's `stock` beyond the sum of its shelves is stock counted
+    before it had a store (the demo seed writes it so); it goes onto the
+    shelves, the first stores taking the remainder, and the variant's sum
+    stays as it is. Return how many variants were placed.
+    """
+    unshelved = (
+        ProductVariant.objects.annotate(
+            shelved=Coalesce(Sum("store_stock__quantity"), 0)
+        )
+        .filter(stock__gt=F("shelved"))
+        .values_list("pk", F("stock") - F("shelved"))
+        .order_by("pk")
+    )
+    placed = 0
+    for variant_id, quantity in unshelved:
+        share, remainder = divmod(quantity, len(store_ids))
+        for position, store_id in enumerate(store_ids):
+            amount = share + (1 if position < remainder else 0)
+            row, _created = StoreStock.objects.get_or_create(
+                store_id=store_id, variant_id=variant_id
+            )
+            StoreStock.objects.filter(pk=row.pk).update(quantity=F("quantity") + amount)
+        placed += 1
+    return placed
 
 
 def delivery_slot_book(*, slot_id: int) -> None:
@@ -171,7 +257,7 @@ def order_stock_release(*, order: Order) -> bool:
         order_id=order.pk, variant__isnull=False, quantity__gt=F("refunded_quantity")
     ).values_list("variant_id", F("quantity") - F("refunded_quantity")):
         quantities[variant_id] = quantities.get(variant_id, 0) + quantity
-    stock_return(quantities=quantities)
+    stock_return(store_id=order.store_id, quantities=quantities)
     delivery_slot_release(slot_id=order.slot_id)
     return True
 
@@ -198,4 +284,4 @@ def order_refund_restock(
             by_variant[line.variant_id] = (
                 by_variant.get(line.variant_id, 0) + quantities[line.pk]
             )
-    stock_return(quantities=by_variant)
+    stock_return(store_id=order.store_id, quantities=by_variant)

@@ -1,10 +1,43 @@
+import datetime
 from datetime import timedelta
 from decimal import Decimal
 
 import factory
 from django.utils import timezone
 
-from orders.models import DeliverySlot, ServiceArea
+from orders.models import DarkStore, DeliverySlot, ServiceArea, StoreStock
+
+# The store every factory row belongs to unless a test names another.
+TEST_STORE = "Indiranagar"
+
+
+class DarkStoreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DarkStore
+        django_get_or_create = ("name",)
+
+    name = TEST_STORE
+    address = "100 Feet Road, Indiranagar, Bengaluru"
+    opens_at = datetime.time(6, 0)
+    closes_at = datetime.time(23, 59)
+
+
+def store_stock_set(*, variant, quantity: int, store=None) -> StoreStock:
+    """Put `quantity` of a variant on a store's shelf (the test store by default).
+
+    A test's own arrangement, so it writes the rows directly and keeps the
+    variant's shop-wide sum (`ProductVariant.stock`) equal to its shelves.
+    """
+    store = store or DarkStoreFactory()
+    row, _created = StoreStock.objects.update_or_create(
+        store=store, variant=variant, defaults={"quantity": quantity}
+    )
+    total = sum(
+        StoreStock.objects.filter(variant=variant).values_list("quantity", flat=True)
+    )
+    type(variant).objects.filter(pk=variant.pk).update(stock=total)
+    variant.stock = total
+    return row
 
 
 class ServiceAreaFactory(factory.django.DjangoModelFactory):
@@ -15,12 +48,14 @@ class ServiceAreaFactory(factory.django.DjangoModelFactory):
     postal_code = "560001"
     name = "MG Road"
     promise_minutes = 15
+    store = factory.SubFactory(DarkStoreFactory)
 
 
 class DeliverySlotFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = DeliverySlot
 
+    store = factory.SubFactory(DarkStoreFactory)
     starts_at = factory.Sequence(
         lambda n: (
             timezone.now().replace(minute=0, second=0, microsecond=0)
@@ -59,6 +94,7 @@ class OrderFactory(factory.django.DjangoModelFactory):
     )
     postal_code = "560001"
     slot = factory.SubFactory(DeliverySlotFactory, booked=1)
+    store = factory.LazyAttribute(lambda o: o.slot.store)
     subtotal = Decimal("200.00")
     delivery_fee = Decimal("30.00")
     total = factory.LazyAttribute(lambda o: o.subtotal + o.delivery_fee)

@@ -5,6 +5,7 @@ from catalog.models import ProductVariant
 from orders.models import DeliverySlot, Order
 from orders.services.placement import order_place
 from orders.services.status import order_status_change
+from orders.tests.factories import store_stock_set
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +67,7 @@ def test_out_of_stock_is_409_with_the_items(
     auth_api_client, user, address, slot, variant, fill_cart
 ):
     fill_cart(user, (variant, 5))
-    ProductVariant.objects.filter(pk=variant.pk).update(stock=2)
+    store_stock_set(variant=variant, quantity=2)
 
     response = _place(auth_api_client, address, slot)
 

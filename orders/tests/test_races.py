@@ -19,12 +19,17 @@ from accounts.tests.factories import AddressFactory, UserFactory
 from catalog.models import ProductVariant
 from catalog.tests.factories import ProductVariantFactory
 from orders.errors import OutOfStock, SlotFull
-from orders.models import DeliverySlot, Order, OrderStatus
+from orders.models import DeliverySlot, Order, OrderStatus, StoreStock
 from orders.services.cancellation import order_cancel, order_expire_unpaid
 from orders.services.cart import cart_get_or_create, cart_line_add
 from orders.services.placement import order_place
 from orders.services.stock import delivery_slot_book
-from orders.tests.factories import DeliverySlotFactory, ServiceAreaFactory
+from orders.tests.factories import (
+    DarkStoreFactory,
+    DeliverySlotFactory,
+    ServiceAreaFactory,
+    store_stock_set,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -83,7 +88,7 @@ def test_fifty_buyers_for_the_last_ten_units_make_ten_orders():
     variant = ProductVariantFactory(stock=50)
     slot = DeliverySlotFactory(capacity=100)
     buyers = _buyers(BUYERS, variant)
-    ProductVariant.objects.filter(pk=variant.pk).update(stock=10)
+    store_stock_set(variant=variant, quantity=10)
 
     outcomes = _run_together([_place(user, address, slot) for user, address in buyers])
 
@@ -93,6 +98,37 @@ def test_fifty_buyers_for_the_last_ten_units_make_ten_orders():
     assert len(refusals) == 40
     assert all(r.items[0]["available"] == 0 for r in refusals)
     assert ProductVariant.objects.get(pk=variant.pk).stock == 0
+    assert Order.objects.count() == 10
+    assert DeliverySlot.objects.get(pk=slot.pk).booked == 10
+
+
+def test_fifty_buyers_for_one_stores_last_ten_leave_the_other_store_alone():
+    variant = ProductVariantFactory(stock=0)
+    here = DarkStoreFactory()
+    there = DarkStoreFactory(name="Koramangala")
+    ServiceAreaFactory(postal_code="560095", store=there)
+    store_stock_set(variant=variant, quantity=50, store=here)
+    store_stock_set(variant=variant, quantity=25, store=there)
+    slot = DeliverySlotFactory(store=here, capacity=100)
+    buyers = _buyers(BUYERS, variant)
+    store_stock_set(variant=variant, quantity=10, store=here)
+
+    outcomes = _run_together([_place(user, address, slot) for user, address in buyers])
+
+    orders = [o for o in outcomes if isinstance(o, Order)]
+    refusals = [o for o in outcomes if isinstance(o, OutOfStock)]
+    assert len(orders) == 10
+    assert len(refusals) == 40
+    assert {(r.status_code, r.code) for r in refusals} == {(409, "out_of_stock")}
+    assert all(
+        (r.items[0]["requested"], r.items[0]["available"]) == (1, 0) for r in refusals
+    )
+    shelves = dict(
+        StoreStock.objects.filter(variant=variant).values_list("store_id", "quantity")
+    )
+    assert shelves == {here.pk: 0, there.pk: 25}
+    assert ProductVariant.objects.get(pk=variant.pk).stock == 25
+    assert set(Order.objects.values_list("store_id", flat=True)) == {here.pk}
     assert Order.objects.count() == 10
     assert DeliverySlot.objects.get(pk=slot.pk).booked == 10
 

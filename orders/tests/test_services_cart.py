@@ -12,6 +12,7 @@ from orders.services.cart import (
     cart_line_set,
     cart_merge,
 )
+from orders.tests.factories import store_stock_set
 from shop.errors import Conflict, DomainError, NotFound
 
 pytestmark = pytest.mark.django_db
@@ -141,8 +142,8 @@ def test_clean_drops_unsellable_and_sold_out_lines_and_caps_the_rest(user):
     for variant in (gone, sold_out, fell, fine):
         cart_line_add(cart=cart, variant_id=variant.pk, quantity=4)
     ProductVariantFactory._meta.model.objects.filter(pk=gone.pk).update(is_active=False)
-    ProductVariantFactory._meta.model.objects.filter(pk=sold_out.pk).update(stock=0)
-    ProductVariantFactory._meta.model.objects.filter(pk=fell.pk).update(stock=2)
+    store_stock_set(variant=sold_out, quantity=0)
+    store_stock_set(variant=fell, quantity=2)
 
     kept, notes = cart_clean(lines=cart_lines_for_display(cart=cart))
 

@@ -11,7 +11,7 @@ from catalog.tests.factories import ProductVariantFactory
 from orders.errors import OutOfStock, SlotFull
 from orders.models import CartLine, DeliverySlot, Order, OrderStatus
 from orders.services.placement import order_place
-from orders.tests.factories import DeliverySlotFactory
+from orders.tests.factories import DeliverySlotFactory, store_stock_set
 from shop.errors import DomainError, NotFound
 
 pytestmark = pytest.mark.django_db
@@ -99,7 +99,7 @@ def test_out_of_stock_takes_nothing_and_names_the_items(
 ):
     short = ProductVariantFactory(stock=5)
     fill_cart(user, (variant, 2), (short, 4))
-    ProductVariant.objects.filter(pk=short.pk).update(stock=1)
+    store_stock_set(variant=short, quantity=1)
 
     with pytest.raises(OutOfStock) as caught:
         order_place(user=user, address=address, slot=slot)

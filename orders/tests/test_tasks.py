@@ -4,10 +4,20 @@ import pytest
 from django.utils import timezone
 
 from orders.models import DeliverySlot
-from orders.services.delivery import delivery_slots_ensure, delivery_slots_offer
+from orders.services.delivery import (
+    delivery_hours,
+    delivery_slots_ensure,
+    delivery_slots_offer,
+)
 from orders.tasks import delivery_slots_ensure as delivery_slots_ensure_task
+from orders.tests.factories import DarkStoreFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def store():
+    return DarkStoreFactory()
 
 
 def _at(hour: int, days: int = 0):
@@ -52,6 +62,22 @@ def test_the_beat_task_opens_slots():
     assert DeliverySlot.objects.filter(starts_at__gt=timezone.now()).exists()
 
 
+def test_each_active_store_gets_its_own_slots(store):
+    other = DarkStoreFactory(name="Koramangala")
+    DarkStoreFactory(name="Closed for good", is_active=False)
+
+    created = delivery_slots_ensure(days=1, now=_at(5))
+
+    assert created == 2 * len(delivery_hours())
+    for each in (store, other):
+        starts = list(
+            DeliverySlot.objects.filter(store=each)
+            .order_by("starts_at")
+            .values_list("starts_at", flat=True)
+        )
+        assert starts == [_at(hour) for hour in delivery_hours()]
+
+
 def test_the_delivery_hours_come_from_settings(settings):
     settings.SHOP_DELIVERY_FIRST_HOUR = 0
     settings.SHOP_DELIVERY_LAST_HOUR = 23
@@ -65,12 +91,12 @@ def test_the_delivery_hours_come_from_settings(settings):
     assert slots[-1].starts_at == _at(23)
 
 
-def test_slots_are_opened_when_asked_for_where_no_beat_runs(settings):
+def test_slots_are_opened_when_asked_for_where_no_beat_runs(settings, store):
     settings.SHOP_DELIVERY_SLOTS_ON_DEMAND = True
     settings.SHOP_DELIVERY_FIRST_HOUR = 0
     settings.SHOP_DELIVERY_LAST_HOUR = 23
 
-    offered = list(delivery_slots_offer())
+    offered = list(delivery_slots_offer(store_id=store.pk))
 
     # Three days of hourly slots, less the hours of today already begun.
     assert len(offered) == 3 * 24 - timezone.localtime().hour - 1
@@ -78,8 +104,8 @@ def test_slots_are_opened_when_asked_for_where_no_beat_runs(settings):
     assert offered[0].starts_at - timezone.now() <= timedelta(hours=1)
 
 
-def test_slots_are_left_to_the_beat_unless_on_demand(settings):
+def test_slots_are_left_to_the_beat_unless_on_demand(settings, store):
     settings.SHOP_DELIVERY_SLOTS_ON_DEMAND = False
 
-    assert list(delivery_slots_offer()) == []
+    assert list(delivery_slots_offer(store_id=store.pk)) == []
     assert DeliverySlot.objects.count() == 0

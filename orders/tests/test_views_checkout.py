@@ -8,7 +8,7 @@ from accounts.models import Address
 from accounts.tests.factories import AddressFactory
 from catalog.models import ProductVariant
 from orders.models import CartLine, DeliverySlot, Order
-from orders.tests.factories import DeliverySlotFactory
+from orders.tests.factories import DeliverySlotFactory, store_stock_set
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +86,7 @@ def test_out_of_stock_shows_what_is_left_and_takes_nothing(
 ):
     fill_cart(user, (variant, 4))
     token = _token(user_client.get("/checkout/"))
-    ProductVariant.objects.filter(pk=variant.pk).update(stock=1)
+    store_stock_set(variant=variant, quantity=1)
 
     response = user_client.post(
         "/checkout/", {"address": address.pk, "slot": slot.pk, "token": token}

@@ -4,7 +4,7 @@ from catalog.models import ProductVariant
 from orders.models import Invoice
 from orders.services.placement import order_place
 from orders.services.status import order_status_change
-from orders.tests.factories import DeliverySlotFactory
+from orders.tests.factories import DeliverySlotFactory, store_stock_set
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def test_history_runs_four_queries(
     settings,
 ):
     settings.SHOP_MAX_UNPAID_ORDERS = 12
-    ProductVariant.objects.filter(pk=variant.pk).update(stock=50)
+    store_stock_set(variant=variant, quantity=50)
     for _ in range(12):
         fill_cart(user, (variant, 1))
         order_place(user=user, address=address, slot=DeliverySlotFactory())

@@ -374,9 +374,11 @@ def test_a_page_no_route_matches_still_gets_the_404_page(client):
 @pytest.mark.django_db
 def test_the_dearest_pack_at_the_most_per_line_is_carted_and_ordered(client, world):
     from catalog.models import PRICE_MAX, ProductVariant
+    from orders.tests.factories import store_stock_set
 
+    store_stock_set(variant=world.shop.variants["apple"], quantity=1000)
     ProductVariant.objects.filter(pk=world.shop.variants["apple"].pk).update(
-        price=PRICE_MAX, mrp=PRICE_MAX, stock=1000
+        price=PRICE_MAX, mrp=PRICE_MAX
     )
     CartLine.objects.filter(cart__user=world.owner).delete()
     bearer = {"HTTP_AUTHORIZATION": f"Bearer {AccessToken.for_user(world.owner)}"}

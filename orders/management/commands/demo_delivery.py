@@ -5,8 +5,9 @@ from orders.demo import demo_delivery_ensure
 
 class Command(BaseCommand):
     help = (
-        "Open delivery in the demo shop: Bengaluru service areas and the demo "
-        "shopper's default address (once). Run after demo_users."
+        "Open delivery in the demo shop: Bengaluru dark stores with the seeded "
+        "stock on their shelves, their service areas and the demo shopper's "
+        "default address (once). Run after seed_demo and demo_users."
     )
 
     def handle(self, *args, **options):
@@ -15,4 +16,5 @@ class Command(BaseCommand):
         for area in areas:
             self.stdout.write(
                 f"  {area.postal_code}  {area.name:<24} {area.promise_minutes} min"
+                f"  from {area.store}"
             )

@@ -1,0 +1,52 @@
+"""A dark store and its shelf: stock per store and variant.
+
+Price and MRP stay on the variant; what a store has is its `StoreStock`
+rows, which only `orders.services.stock` changes, by conditional updates.
+"""
+
+from django.db import models
+
+
+class DarkStore(models.Model):
+    """A store goods are picked at; it serves the postal codes of its areas."""
+
+    name = models.CharField(max_length=100, unique=True)
+    address = models.TextField()
+    opens_at = models.TimeField()
+    closes_at = models.TimeField()
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        app_label = "orders"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class StoreStock(models.Model):
+    """How many of one variant one store has on its shelf."""
+
+    store = models.ForeignKey(
+        DarkStore, on_delete=models.PROTECT, related_name="stock_rows"
+    )
+    variant = models.ForeignKey(
+        "catalog.ProductVariant", on_delete=models.CASCADE, related_name="store_stock"
+    )
+    quantity = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        app_label = "orders"
+        ordering = ["store", "variant"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["store", "variant"], name="storestock_one_per_store_variant"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=0), name="storestock_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.store_id}: {self.quantity} × {self.variant_id}"
