@@ -31,7 +31,11 @@ def demo_shop(live_shop):
     from orders.services.cart import cart_get_or_create, cart_line_add
     from orders.services.placement import order_place
     from orders.services.status import order_status_change
-    from orders.tests.factories import DeliverySlotFactory, ServiceAreaFactory
+    from orders.tests.factories import (
+        DeliverySlotFactory,
+        ServiceAreaFactory,
+        store_stock_set,
+    )
 
     call_command("seed_demo", products=160, stdout=StringIO())
     ServiceAreaFactory(postal_code="560001", name="MG Road", promise_minutes=12)
@@ -46,6 +50,11 @@ def demo_shop(live_shop):
     address = AddressFactory(
         user=user, postal_code="560001", is_default=True, label="Home"
     )
+    # seed_demo stocks the catalogue only; the test store's shelf gets it here.
+    stocked = Product.objects.filter(variants__stock__gt=5).distinct()[:6]
+    for product in stocked:
+        variant = product.variants.first()
+        store_stock_set(variant=variant, quantity=variant.stock)
     cart = cart_get_or_create(user=user)
     for product in Product.objects.filter(variants__stock__gt=5).distinct()[:3]:
         cart_line_add(cart=cart, variant_id=product.variants.first().pk, quantity=1)
