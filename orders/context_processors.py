@@ -19,6 +19,7 @@ from orders.selectors import (
     products_bought_before,
     service_area_get,
 )
+from orders.stores.shopper import shopper_area_remember, shopper_of
 from shop.money import money_format
 
 _STATE_ATTR = "_orders_cart_state"
@@ -94,15 +95,11 @@ def delivery_area_remember_default(request, *, user) -> None:
     address = address_default(user=user)
     area = service_area_get(postal_code=address.postal_code) if address else None
     if area is not None:
-        request.session[SESSION_POSTAL_CODE_KEY] = area.postal_code
+        shopper_area_remember(request, area=area)
 
 
 def _delivery_area(request):
-    session = getattr(request, "session", None)
-    postal_code = session.get(SESSION_POSTAL_CODE_KEY) if session is not None else None
-    if not postal_code:
-        return None
-    return service_area_get(postal_code=postal_code)
+    return shopper_of(request).area
 
 
 def _buy_again(request) -> list:

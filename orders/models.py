@@ -145,6 +145,11 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+class DeliveryKind(models.TextChoices):
+    EXPRESS = "express", "Express"
+    SLOT = "slot", "Scheduled slot"
+
+
 class Order(models.Model):
     number = models.CharField(max_length=32, unique=True)
     user = models.ForeignKey(
@@ -164,9 +169,20 @@ class Order(models.Model):
     store = models.ForeignKey(
         "orders.DarkStore", on_delete=models.PROTECT, related_name="orders"
     )
-    slot = models.ForeignKey(
-        DeliverySlot, on_delete=models.PROTECT, related_name="orders"
+    # Express orders have a promised time and no slot; slot orders have a slot.
+    delivery_kind = models.CharField(
+        max_length=10, choices=DeliveryKind.choices, default=DeliveryKind.SLOT
     )
+    slot = models.ForeignKey(
+        DeliverySlot,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="orders",
+    )
+    # When the shopper was told it arrives (express: placed + the store's
+    # promise; a slot: its end).
+    promised_at = models.DateTimeField(null=True, blank=True, db_index=True)
     subtotal = models.DecimalField(**MONEY)
     delivery_fee = models.DecimalField(**MONEY)
     total = models.DecimalField(**MONEY)
@@ -196,6 +212,11 @@ class Order(models.Model):
                     total=models.F("subtotal") + models.F("delivery_fee")
                 ),
                 name="order_total_adds_up",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(delivery_kind="express", slot__isnull=True)
+                | models.Q(delivery_kind="slot", slot__isnull=False),
+                name="order_slot_matches_kind",
             ),
         ]
 
@@ -272,13 +293,14 @@ from orders.invoicing.models import (  # noqa: E402
     invoice_storage,
 )
 from orders.payments.models import Payment, Refund, StripeEvent  # noqa: E402
-from orders.stores.models import DarkStore, StoreStock  # noqa: E402
+from orders.stores.models import DarkStore, StoreStaff, StoreStock  # noqa: E402
 
 __all__ = [
     "TRANSITIONS",
     "Cart",
     "CartLine",
     "DarkStore",
+    "DeliveryKind",
     "DeliverySlot",
     "Invoice",
     "InvoiceSequence",
@@ -289,6 +311,7 @@ __all__ = [
     "Payment",
     "Refund",
     "ServiceArea",
+    "StoreStaff",
     "StoreStock",
     "StripeEvent",
     "_invoice_path",

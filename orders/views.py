@@ -51,6 +51,7 @@ from orders.services.cart import (
 )
 from orders.services.delivery import delivery_slots_offer
 from orders.services.placement import order_place
+from orders.stores.shopper import shopper_area_remember
 from shop.errors import DomainError
 from shop.money import money_format
 from shop.ratelimit import check_rate, client_ip
@@ -242,7 +243,7 @@ def delivery_area_set(request):
         postal_code = form.cleaned_data["postal_code"]
         area = selectors.service_area_get(postal_code=postal_code)
         if area is not None:
-            request.session[SESSION_POSTAL_CODE_KEY] = area.postal_code
+            shopper_area_remember(request, area=area)
             messages.success(
                 request,
                 f"We deliver to {area.postal_code} in {area.promise_minutes} minutes.",

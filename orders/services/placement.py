@@ -132,6 +132,7 @@ def _order_write(
         postal_code=area.postal_code,
         store_id=area.store_id,
         slot=slot,
+        promised_at=slot.ends_at,
         subtotal=subtotal,
         delivery_fee=fee,
         total=quantize(subtotal + fee),

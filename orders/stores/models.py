@@ -4,6 +4,7 @@ Price and MRP stay on the variant; what a store has is its `StoreStock`
 rows, which only `orders.services.stock` changes, by conditional updates.
 """
 
+from django.conf import settings
 from django.db import models
 
 
@@ -15,11 +16,24 @@ class DarkStore(models.Model):
     opens_at = models.TimeField()
     closes_at = models.TimeField()
     is_active = models.BooleanField(default=True)
+    # Express delivery: the promise is the base time plus the minutes each
+    # paid, unpacked order ahead adds; at most `express_capacity` express
+    # orders are taken in any `express_window_minutes`, as riders allow.
+    express_base_minutes = models.PositiveSmallIntegerField(default=10)
+    express_minutes_per_order = models.PositiveSmallIntegerField(default=2)
+    express_capacity = models.PositiveSmallIntegerField(default=10)
+    express_window_minutes = models.PositiveSmallIntegerField(default=30)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         app_label = "orders"
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(express_window_minutes__gt=0),
+                name="store_express_window_positive",
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -50,3 +64,19 @@ class StoreStock(models.Model):
 
     def __str__(self):
         return f"{self.store_id}: {self.quantity} × {self.variant_id}"
+
+
+class StoreStaff(models.Model):
+    """A user who picks and packs at one store, and sees nothing of the others."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="store_staff"
+    )
+    store = models.ForeignKey(DarkStore, on_delete=models.PROTECT, related_name="staff")
+
+    class Meta:
+        app_label = "orders"
+        verbose_name_plural = "store staff"
+
+    def __str__(self):
+        return f"{self.user} at {self.store}"

@@ -14,6 +14,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("orders", "0003_order_client_ip"), ("catalog", "0005_product_search_doc")]
 AFTER = [("orders", "0006_store_required")]
+OPERATIONS = [("orders", "0007_store_operations")]
 
 
 @pytest.fixture(autouse=True)
@@ -114,3 +115,14 @@ def test_an_empty_database_gets_no_store():
     apps = _migrate(AFTER)
 
     assert not apps.get_model("orders", "DarkStore").objects.exists()
+
+
+def test_orders_from_before_express_are_promised_their_slot_end():
+    _fill(_migrate(BEFORE))
+
+    apps = _migrate(OPERATIONS)
+
+    (order,) = apps.get_model("orders", "Order").objects.select_related("slot")
+    assert (order.delivery_kind, order.promised_at) == ("slot", order.slot.ends_at)
+    store = apps.get_model("orders", "DarkStore").objects.get()
+    assert (store.express_capacity, store.express_window_minutes) == (10, 30)

@@ -43,6 +43,7 @@ def test_place_takes_stock_books_the_slot_and_snapshots(
     assert order.currency == "INR"
     assert order.address["line1"] == address.line1
     assert order.postal_code == "560001"
+    assert (order.delivery_kind, order.promised_at) == ("slot", slot.ends_at)
     assert _stock(variant) == 7
     assert _stock(other) == 98
     assert _booked(slot) == 1

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib.sessions.backends.db import SessionStore
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -15,6 +16,7 @@ from orders.models import Order, OrderStatus, StoreStock
 from orders.services.cancellation import order_cancel, order_expire_unpaid
 from orders.services.placement import order_place
 from orders.services.stock import store_stock_adjust
+from orders.stores.shopper import shopper_of
 from orders.tests.factories import (
     DarkStoreFactory,
     DeliverySlotFactory,
@@ -253,3 +255,45 @@ def test_a_code_of_a_closed_store_is_refused_by_the_api(api_client, two_stores):
 
     assert (slots.status_code, slots.json()["code"]) == (400, "not_serviceable")
     assert (check.status_code, check.json()["serviceable"]) == (200, False)
+
+
+def test_an_order_has_a_slot_exactly_when_it_is_a_slot_order(user, address, two_stores):
+    store, slot = two_stores[0], DeliverySlotFactory(store=two_stores[0])
+    fields = {
+        "number": "FC1",
+        "user": user,
+        "email": user.email,
+        "address": {},
+        "postal_code": "560001",
+        "store": store,
+        "subtotal": 0,
+        "delivery_fee": 0,
+        "total": 0,
+        "currency": "INR",
+        "payment_due_at": timezone.now(),
+    }
+
+    for kind, slot_given in (("express", slot), ("slot", None)):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Order.objects.create(delivery_kind=kind, slot=slot_given, **fields)
+
+
+def test_the_shopper_shops_at_the_store_serving_the_session_pin_code(
+    client, two_stores, django_assert_num_queries
+):
+    client.post("/delivery/area/", {"postal_code": "560095"})
+    request = client.get("/cart/").wsgi_request
+    request.shopper = None
+    shopper = shopper_of(request)
+
+    with django_assert_num_queries(1):
+        assert (shopper.postal_code, shopper.store_id) == ("560095", two_stores[1].pk)
+        assert shopper.area.name == "Koramangala"
+
+
+def test_without_a_pin_code_the_shopper_has_no_store(rf, django_assert_num_queries):
+    request = rf.get("/")
+    request.session = SessionStore()
+
+    with django_assert_num_queries(0):
+        assert shopper_of(request).store_id is None

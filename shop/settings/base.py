@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # The shopper's store, which pages, their caches and the cart depend on.
+    "orders.stores.shopper.ShopperMiddleware",
     "shop.errors.NotFoundPageMiddleware",
     "shop.httpcache.HttpCacheHeadersMiddleware",
     "shop.pagecache.AnonymousPageCacheMiddleware",
