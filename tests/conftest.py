@@ -41,7 +41,7 @@ CHROMIUM_ARGS = [
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -69,11 +69,16 @@ def _server_env(database_name: str, media_root: Path) -> dict:
     return env
 
 
-def _wait_for_health(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 60
+def wait_for_health(
+    url: str, process: subprocess.Popen, log: Path, *, timeout: float = 60
+) -> None:
+    """Wait until `process` answers `url`/healthz; raise if it exits or never does."""
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"the shop server exited:\n{log.read_text()[-4000:]}")
+            raise RuntimeError(
+                f"the server exited ({process.returncode}):\n{log.read_text()[-4000:]}"
+            )
         try:
             with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:  # noqa: S310
                 if response.status == 200:
@@ -81,7 +86,9 @@ def _wait_for_health(url: str, process: subprocess.Popen, log: Path) -> None:
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
         time.sleep(0.2)
-    raise RuntimeError(f"the shop server did not answer /healthz:\n{log.read_text()}")
+    raise RuntimeError(
+        f"the server did not answer /healthz in {timeout}s:\n{log.read_text()}"
+    )
 
 
 @contextlib.contextmanager
@@ -90,7 +97,7 @@ def gunicorn_serving(env: dict, log: Path):
 
     `env` is the server's whole environment (see `_server_env`).
     """
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     log.parent.mkdir(exist_ok=True)
     with log.open("w") as log_file:
@@ -114,7 +121,7 @@ def gunicorn_serving(env: dict, log: Path):
             stderr=subprocess.STDOUT,
         )
     try:
-        _wait_for_health(url, process, log)
+        wait_for_health(url, process, log)
         yield url
     finally:
         process.terminate()

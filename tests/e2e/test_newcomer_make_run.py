@@ -16,18 +16,14 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import ARTIFACTS, ROOT
+from tests.conftest import ARTIFACTS, ROOT, free_port, wait_for_health
 from tests.e2e import steps
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(900)]
@@ -45,12 +41,6 @@ NEWCOMER_ENV = {
 SHOPPER_LOGIN = re.compile(r"^\s*shopper\s+(\S+@\S+)\s+(\S+)\s*$", re.MULTILINE)
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _git(*args: str, cwd: Path) -> str:
     return subprocess.run(
         ["git", *args], cwd=cwd, check=True, capture_output=True, text=True
@@ -63,21 +53,6 @@ def _clone_head(target: Path) -> str:
     _git("clone", "--quiet", "--no-checkout", str(ROOT), str(target), cwd=ROOT)
     _git("checkout", "--quiet", "--detach", head, cwd=target)
     return head
-
-
-def _wait_until_served(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + SERVE_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"make run stopped ({process.returncode}):\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:  # noqa: S310
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.5)
-    pytest.fail(f"make run did not serve within {SERVE_TIMEOUT}s:\n{log.read_text()}")
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -99,7 +74,7 @@ def newcomer_shop(tmp_path):
     _clone_head(clone)
     assert not (clone / "var").exists()
     (clone / ".venv").symlink_to(Path(sys.prefix))
-    port = _free_port()
+    port = free_port()
     folder = ARTIFACTS / "newcomer-make-run"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
@@ -116,7 +91,10 @@ def newcomer_shop(tmp_path):
         )
     try:
         url = f"http://127.0.0.1:{port}"
-        _wait_until_served(url, process, log)
+        try:
+            wait_for_health(url, process, log, timeout=SERVE_TIMEOUT)
+        except RuntimeError as exc:
+            pytest.fail(f"make run did not serve: {exc}")
         yield url, log.read_text(), clone
     finally:
         _stop(process)

@@ -17,8 +17,8 @@ import requests
 from accounts.tests.factories import PASSWORD, AddressFactory, UserFactory
 from tests.conftest import (
     ARTIFACTS,
-    _free_port,
     _server_env,
+    free_port,
     gunicorn_serving,
     served_database_name,
 )
@@ -38,7 +38,7 @@ CATALOGUE = [
 
 
 def _closed_port() -> int:
-    port = _free_port()
+    port = free_port()
     with socket.socket() as probe:
         assert probe.connect_ex(("127.0.0.1", port)) != 0, "the port must be closed"
     return port
