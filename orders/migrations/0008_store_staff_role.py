@@ -13,6 +13,7 @@ STORE_STAFF_PERMISSIONS = [
     "view_order",
     "change_order",
     "view_orderline",
+    "view_orderstatuschange",
     "view_storestock",
     "add_storestock",
     "change_storestock",

@@ -53,9 +53,9 @@ def picking_queue(*, store_id: int, now=None) -> dict[str, list[PickOrder]]:
     )
     variant_ids = {line.variant_id for order in orders for line in order.lines.all()}
     on_shelf = dict(
-        StoreStock.objects.filter(
-            store_id=store_id, variant_id__in=variant_ids
-        ).values_list("variant_id", "quantity")
+        StoreStock.objects.filter(store_id=store_id, variant_id__in=variant_ids)
+        .order_by()
+        .values_list("variant_id", "quantity")
     )
     queue: dict[str, list[PickOrder]] = {status: [] for status in PICKING_STEPS}
     for order in orders:
