@@ -107,8 +107,12 @@ class StoreStockForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if "seen" in self.fields and self.instance.pk is not None:
+        # A listed shelf is counted; a new one is named by its SKU.
+        if self.instance.pk is not None:
+            del self.fields["sku"]
             self.fields["seen"].initial = self.instance.quantity
+        else:
+            del self.fields["seen"]
 
     def clean_sku(self):
         sku = self.cleaned_data["sku"].strip()
