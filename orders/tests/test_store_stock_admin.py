@@ -350,7 +350,8 @@ def test_a_sheet_that_sales_outran_is_refused_whole(client, picker, here, milk, 
 @pytest.mark.parametrize(
     ("content", "error"),
     [
-        (b"\xff\xfe\x00bad", "The file is not UTF-8 text; save the sheet as CSV (UTF-8)."),
+        (b"\xff\xfe\x00bad",
+         "The file is not UTF-8 text; save the sheet as CSV (UTF-8)."),
         (b"sku,counted\nMLK-500,3\n",
          "The sheet has no on_shelf column; export a sheet and fill in its counted "
          "column."),
