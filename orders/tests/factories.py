@@ -158,6 +158,8 @@ def store_order(*, store, lines, status="paid", promised_at=None, **order_fields
     else:
         slot = DeliverySlotFactory(store=store, booked=1)
         order_fields.update(slot=slot, promised_at=slot.ends_at)
+    if status != "pending_payment":
+        order_fields.setdefault("paid_at", timezone.now())
     return order_with_lines(
         variants_and_quantities=lines, status=status, **order_fields
     )
