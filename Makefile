@@ -29,6 +29,7 @@ run: $(INSTALLED) emoji-font
 	$(PY) manage.py seed_demo --products $(RUN_PRODUCTS)
 	$(PY) manage.py demo_users
 	$(PY) manage.py demo_delivery
+	$(PY) manage.py demo_store_staff
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## Lint, then the whole suite on PostgreSQL and Redis.

@@ -56,7 +56,8 @@ def _fresh_cache_and_eager_tasks():
 
 @pytest.fixture(autouse=True)
 def _data_migrations_after_flush(request):
-    """Put back what data migrations made (the Sellers group) for transactional tests.
+    """Put back what data migrations made (the Sellers and Store staff groups)
+    for transactional tests.
 
     A transactional test ends by flushing every table; Django re-creates content
     types and permissions, but not rows that data migrations wrote.
@@ -72,6 +73,8 @@ def _data_migrations_after_flush(request):
 
     sellers_group = importlib.import_module("accounts.migrations.0002_sellers_group")
     sellers_group.create_sellers_group(apps, schema_editor=None)
+    store_staff = importlib.import_module("orders.migrations.0008_store_staff_role")
+    store_staff.create_store_staff_group(apps, schema_editor=None)
 
 
 @pytest.fixture(autouse=True)

@@ -1,25 +1,32 @@
-"""Orders in the admin: sellers fulfil their orders, staff run everything.
+"""Orders in the admin: sellers fulfil their orders, store staff pick their
+store's, shop staff run everything.
 
 A seller sees only the orders holding their products, and of those only their
-own lines; neither sellers nor staff edit an order's fields: status moves
-through the actions below, which call `order_status_change`. Other parts of
-the shop extend `OrderAdmin` by adding to `actions` and `inlines`.
+own lines; store staff see only their store's orders (`StoreScopedAdminMixin`)
+and work them in the picking queue. Nobody edits an order's fields: status
+moves through the actions and the queue's buttons, which call
+`order_status_change`. Other parts of the shop extend `OrderAdmin` by adding
+to `actions` and `inlines`.
 """
 
 import csv
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, Sum
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
 
 from orders.invoicing.admin import OrderInvoicingAdminMixin
 from orders.models import (
+    DarkStore,
     DeliverySlot,
     Order,
     OrderLine,
@@ -31,22 +38,13 @@ from orders.payments.admin import OrderPaymentsAdminMixin
 from orders.services.cancellation import order_cancel
 from orders.services.delivery import delivery_slot_save
 from orders.services.status import order_status_change
-from orders.stores import admin as stores_admin  # noqa: F401  (registers stores)
-from shop.access import user_is_seller
+from orders.stores.admin import StoreScopedAdminMixin  # (registers the stores)
+from orders.stores.selectors import PICKING_STEPS, picking_queue
+from shop.access import user_is_seller, user_is_shop_staff, user_store_id
 from shop.admin_lookups import DeclaredLookupsOnlyMixin
 from shop.errors import DomainError
 from shop.money import money_format
-
-# Cells starting with these run as formulas in spreadsheets; CSV cells that
-# come from sellers' product names must not.
-CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_cell(value) -> str:
-    text = "" if value is None else str(value)
-    if text.startswith(CSV_FORMULA_STARTS):
-        return "'" + text
-    return text
+from shop.spreadsheet import csv_cell
 
 
 class OrderLineInline(admin.TabularInline):
@@ -109,6 +107,7 @@ class OrderStatusChangeInline(admin.TabularInline):
 
 @admin.register(Order)
 class OrderAdmin(
+    StoreScopedAdminMixin,
     DeclaredLookupsOnlyMixin,
     OrderInvoicingAdminMixin,
     OrderPaymentsAdminMixin,
@@ -118,18 +117,23 @@ class OrderAdmin(
         "number",
         "status",
         "created_at",
+        "store",
+        "promised_at",
         "slot",
         "postal_code",
         "amount_for_viewer",
     ]
     list_filter = [
         "status",
+        "store",
+        "delivery_kind",
         ("created_at", admin.DateFieldListFilter),
         ("slot", admin.RelatedOnlyFieldListFilter),
     ]
     search_fields = ["number", "postal_code"]
     date_hierarchy = "created_at"
-    list_select_related = ["slot"]
+    list_select_related = ["slot", "store"]
+    change_list_template = "admin/orders/order/change_list.html"
     inlines = [OrderLineInline, OrderStatusChangeInline]
     actions = [
         "mark_packed",
@@ -152,6 +156,10 @@ class OrderAdmin(
     )
     # Delivery steps belong to staff (order_status_change refuses sellers).
     staff_only_actions = ("cancel_orders", "mark_out_for_delivery", "mark_delivered")
+    # Store staff pick, pack and hand over; who the shopper is stays with the
+    # shop, and cancelling (which refunds) is shop staff's.
+    store_hidden_fields = ("email", "user", "idempotency_key", "client_ip")
+    store_hidden_actions = ("cancel_orders",)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -165,9 +173,9 @@ class OrderAdmin(
         return queryset
 
     def get_search_fields(self, request):
-        if user_is_seller(request.user):
-            return self.search_fields
-        return [*self.search_fields, "email"]
+        if user_is_shop_staff(request.user):
+            return [*self.search_fields, "email"]
+        return self.search_fields
 
     def get_fields(self, request, obj=None):
         # The address reads as on a parcel, not as the JSON it is stored in.
@@ -178,6 +186,8 @@ class OrderAdmin(
         ]
         if user_is_seller(request.user):
             return [name for name in fields if name not in self.staff_only_fields]
+        if user_store_id(request.user) is not None:
+            return [name for name in fields if name not in self.store_hidden_fields]
         # The order's emails and their delivery state (OrderInvoicingAdminMixin).
         return [*fields, "outbound_emails"]
 
@@ -190,9 +200,13 @@ class OrderAdmin(
 
     def get_actions(self, request):
         actions = super().get_actions(request)
+        hidden = ()
         if user_is_seller(request.user):
-            for name in self.staff_only_actions:
-                actions.pop(name, None)
+            hidden = self.staff_only_actions
+        elif user_store_id(request.user) is not None:
+            hidden = self.store_hidden_actions
+        for name in hidden:
+            actions.pop(name, None)
         return actions
 
     def has_add_permission(self, request):
@@ -229,6 +243,99 @@ class OrderAdmin(
         return format_html_join(
             mark_safe("<br>"), "{}", ((line,) for line in lines if line)
         )
+
+    # PICKING QUEUE
+
+    picking_titles = {
+        OrderStatus.PAID: "To pick",
+        OrderStatus.PACKED: "Packed, waiting for a rider",
+        OrderStatus.OUT_FOR_DELIVERY: "Out for delivery",
+    }
+
+    def get_urls(self):
+        return [
+            path(
+                "picking/",
+                self.admin_site.admin_view(self.picking_view),
+                name="orders_order_picking",
+            ),
+            path(
+                "picking/step/",
+                self.admin_site.admin_view(require_POST(self.picking_step_view)),
+                name="orders_order_picking_step",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _picking_store(self, request, store_pk: str | None) -> DarkStore:
+        """Return the store whose queue the user works: store staff their own,
+        shop staff the one they chose (the first active store by default)."""
+        if user_is_seller(request.user) or not self.has_change_permission(request):
+            raise PermissionDenied
+        store_id = user_store_id(request.user)
+        if store_id is not None:
+            return DarkStore.objects.get(pk=store_id)
+        stores = DarkStore.objects.all()
+        if not store_pk:
+            stores = stores.filter(is_active=True)
+        elif store_pk.isdigit():
+            stores = stores.filter(pk=store_pk)
+        else:
+            raise Http404("No such store.")
+        store = stores.order_by("name").first()
+        if store is None:
+            raise Http404("No such store.")
+        return store
+
+    def picking_view(self, request):
+        """The store's paid orders to pick, in promise order, with shelf counts."""
+        store = self._picking_store(request, request.GET.get("store"))
+        queue = picking_queue(store_id=store.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Picking queue: {store.name}",
+            "opts": self.model._meta,
+            "store": store,
+            "stores": (
+                DarkStore.objects.filter(is_active=True).order_by("name")
+                if user_store_id(request.user) is None
+                else []
+            ),
+            "sections": [
+                (self.picking_titles[status], queue[status]) for status in PICKING_STEPS
+            ],
+        }
+        return TemplateResponse(
+            request, "admin/orders/order/picking_queue.html", context
+        )
+
+    def picking_step_view(self, request):
+        """Take one order one step on (packed, out for delivery, delivered)."""
+        store = self._picking_store(request, request.POST.get("store"))
+        back = f"{reverse('admin:orders_order_picking')}?store={store.pk}"
+        order_pk, to_status = request.POST.get("order", ""), request.POST.get("to")
+        order = None
+        if order_pk.isdigit():
+            order = self.get_queryset(request).filter(pk=order_pk, store=store).first()
+        if order is None:
+            raise Http404("That order is not in this store's queue.")
+        steps = {to for to, _label in PICKING_STEPS.values()}
+        if to_status not in steps:
+            self.message_user(request, "That is not a picking step.", messages.ERROR)
+            return redirect(back)
+        try:
+            order_status_change(
+                order=order, to_status=to_status, by=request.user, note="picking queue"
+            )
+        except DomainError as refusal:
+            self.message_user(request, refusal.message, messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                f"Order {order.number} is now {OrderStatus(to_status).label.lower()}.",
+                messages.SUCCESS,
+            )
+        return redirect(back)
 
     # STATUS ACTIONS
 
@@ -318,7 +425,9 @@ class OrderAdmin(
                 order.number,
                 timezone.localtime(order.created_at).isoformat(timespec="seconds"),
                 order.status,
-                timezone.localtime(order.slot.starts_at).isoformat(timespec="minutes"),
+                timezone.localtime(order.slot.starts_at).isoformat(timespec="minutes")
+                if order.slot is not None
+                else "",
                 order.postal_code,
                 line.sku,
                 line.product_name,
@@ -329,12 +438,14 @@ class OrderAdmin(
             ]
             if not seller_view:
                 row += [line.seller.email, order.total, order.currency]
-            writer.writerow([_csv_cell(value) for value in row])
+            writer.writerow([csv_cell(value) for value in row])
         return response
 
 
 @admin.register(ServiceArea)
-class ServiceAreaAdmin(DeclaredLookupsOnlyMixin, admin.ModelAdmin):
+class ServiceAreaAdmin(
+    StoreScopedAdminMixin, DeclaredLookupsOnlyMixin, admin.ModelAdmin
+):
     list_display = ["postal_code", "name", "store", "promise_minutes", "is_active"]
     list_editable = ["promise_minutes", "is_active"]
     list_filter = ["is_active", "store"]
@@ -363,7 +474,9 @@ class DeliverySlotForm(forms.ModelForm):
 
 
 @admin.register(DeliverySlot)
-class DeliverySlotAdmin(DeclaredLookupsOnlyMixin, admin.ModelAdmin):
+class DeliverySlotAdmin(
+    StoreScopedAdminMixin, DeclaredLookupsOnlyMixin, admin.ModelAdmin
+):
     list_display = [
         "__str__",
         "store",

@@ -14,7 +14,7 @@ from django.utils.text import Truncator
 
 from orders.invoicing.models import Invoice
 from orders.invoicing.services import order_invoice_and_emails_retry
-from shop.access import user_is_seller, user_is_shop_staff_with
+from shop.access import user_is_shop_staff, user_is_shop_staff_with
 from shop.selectors import outbound_emails_for_reference
 
 
@@ -80,7 +80,7 @@ class OrderInvoicingAdminMixin:
 
     def get_inlines(self, request, obj):
         inlines = list(super().get_inlines(request, obj))
-        if not user_is_seller(request.user):
+        if user_is_shop_staff(request.user):
             inlines += self.invoicing_inlines
         return inlines
 

@@ -18,7 +18,7 @@ from orders.models import OrderLine, OrderStatus
 from orders.payments.forms import RefundLinesForm
 from orders.payments.models import Payment, Refund
 from orders.payments.services import REFUNDABLE_STATUSES, payment_refund
-from shop.access import user_is_seller, user_is_shop_staff_with
+from shop.access import user_is_shop_staff, user_is_shop_staff_with
 from shop.errors import DomainError
 
 
@@ -79,8 +79,8 @@ class OrderPaymentsAdminMixin:
 
     def get_inlines(self, request, obj):
         inlines = list(super().get_inlines(request, obj))
-        # Payments cover every seller's lines, so only staff see them.
-        if not user_is_seller(request.user):
+        # Payments cover every seller's lines, so only shop staff see them.
+        if user_is_shop_staff(request.user):
             inlines += self.payment_inlines
         return inlines
 

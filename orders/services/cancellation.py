@@ -12,6 +12,7 @@ from orders.locks import order_lock
 from orders.models import Order, OrderStatus
 from orders.payments.services import payment_refund_for_cancelled_order
 from orders.services.status import order_status_set
+from shop.access import user_is_shop_staff
 from shop.errors import Conflict, NotFound
 
 CANCELLABLE_BY_SHOPPER = frozenset({OrderStatus.PENDING_PAYMENT, OrderStatus.PAID})
@@ -22,10 +23,11 @@ def order_cancel(*, order: Order, by) -> Order:
     """Cancel the shopper's order before packing; return the cancelled order.
 
     Stock and slot go back once; a paid order is refunded. Raise NotFound
-    for someone else's order, Conflict once it is packed.
+    for someone else's order unless `by` is shop staff (sellers and store
+    staff do not cancel), Conflict once it is packed.
     """
     locked = order_lock(order_id=order.pk)
-    if by is None or (locked.user_id != by.pk and not by.is_staff):
+    if by is None or (locked.user_id != by.pk and not user_is_shop_staff(by)):
         raise NotFound("That order was not found.")
     if locked.status not in CANCELLABLE_BY_SHOPPER:
         raise Conflict(

@@ -8,7 +8,8 @@ from orders.errors import DeliveryStepForStaff, IllegalTransition
 from orders.locks import order_lock
 from orders.models import TRANSITIONS, Order, OrderStatus, OrderStatusChange
 from orders.services.stock import goods_in_shop, order_stock_release
-from shop.access import user_is_seller
+from shop.access import user_is_seller, user_store_id
+from shop.errors import NotFound
 
 # Statuses the shopper hears about by email.
 STATUS_EMAILS = frozenset(
@@ -47,8 +48,13 @@ def order_status_set(*, order: Order, to_status: str, by=None, note: str = "") -
     slot back once (`order_stock_release`); paying stamps `paid_at`; the
     shopper is emailed about the statuses in STATUS_EMAILS. Raise
     IllegalTransition for a move TRANSITIONS forbids, DeliveryStepForStaff
-    for a seller taking a delivery step.
+    for a seller taking a delivery step, NotFound for store staff moving
+    another store's order.
     """
+    works_at = user_store_id(by)
+    if works_at is not None and order.store_id != works_at:
+        # Store staff move their own store's orders and learn nothing of others.
+        raise NotFound("That order was not found.")
     from_status = order.status
     if to_status not in TRANSITIONS.get(from_status, frozenset()):
         raise _refusal(order, to_status)

@@ -161,6 +161,48 @@ def store_stock_adjust(*, store_id: int, variant_id: int, delta: int) -> StoreSt
     return row
 
 
+@transaction.atomic
+def store_stock_counts_apply(*, deltas: dict[tuple[int, int], int]) -> dict:
+    """Apply a stock count, {(store id, variant id): delta}, all or nothing.
+
+    Each delta is what was counted less what the count sheet said was on the
+    shelf, so sales made since the sheet was printed stay taken. Raise
+    NotFound for an unknown variant and Conflict (`stock_below_zero`, its
+    `short` naming each shelf and what it has now) when any shelf would go
+    below zero; then nothing moves. Return {(store id, variant id): quantity
+    now} for the shelves counted.
+    """
+    variant_ids = {variant_id for _store_id, variant_id in deltas}
+    locked = variants_lock(variant_ids=variant_ids)
+    if len(locked) != len(variant_ids):
+        raise NotFound("That product size does not exist.")
+    on_shelf = {
+        (store_id, variant_id): quantity
+        for store_id, variant_id, quantity in StoreStock.objects.filter(
+            store_id__in={store_id for store_id, _variant_id in deltas},
+            variant_id__in=variant_ids,
+        ).values_list("store_id", "variant_id", "quantity")
+    }
+    short = [
+        {"store": key[0], "variant": key[1], "on_shelf": on_shelf.get(key, 0)}
+        for key, delta in sorted(deltas.items())
+        if on_shelf.get(key, 0) + delta < 0
+    ]
+    if short:
+        raise Conflict(
+            f"{len(short)} shelves have fewer than the count takes away; "
+            "nothing was changed.",
+            code="stock_below_zero",
+            extra={"short": short},
+        )
+    for (store_id, variant_id), delta in sorted(deltas.items()):
+        if delta == 0:
+            continue
+        StoreStock.objects.get_or_create(store_id=store_id, variant_id=variant_id)
+        _shelf_move(store_id=store_id, variant_id=variant_id, delta=delta)
+    return {key: on_shelf.get(key, 0) + delta for key, delta in deltas.items()}
+
+
 def stock_unshelved_place(*, store_ids: list[int]) -> int:
     """Split each variant's stock that is on no shelf evenly over these stores.
 

@@ -7,6 +7,10 @@ rows, which only `orders.services.stock` changes, by conditional updates.
 from django.conf import settings
 from django.db import models
 
+# The group that holds what store staff may do (orders/0008_store_staff_role);
+# which store they do it at is their `StoreStaff` row.
+STORE_STAFF_GROUP = "Store staff"
+
 
 class DarkStore(models.Model):
     """A store goods are picked at; it serves the postal codes of its areas."""

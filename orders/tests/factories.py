@@ -133,3 +133,33 @@ def order_with_lines(*, variants_and_quantities, **order_fields):
     for variant, quantity in variants_and_quantities:
         OrderLineFactory(order=order, variant=variant, quantity=quantity)
     return order
+
+
+def store_staff_make(*, store, **user_fields):
+    """Return a user who works at `store`, given the role by the service."""
+    from accounts.tests.factories import UserFactory
+    from orders.stores.services import store_staff_grant
+
+    user = UserFactory(**user_fields)
+    store_staff_grant(user=user, store=store)
+    return user
+
+
+def store_order(*, store, lines, status="paid", promised_at=None, **order_fields):
+    """Return an order of `store` in `status` holding (variant, quantity) lines.
+
+    Express when `promised_at` is given (the queue's clock), else for a slot
+    of that store, promised at the slot's end.
+    """
+    if promised_at is not None:
+        order_fields.update(
+            delivery_kind="express", slot=None, store=store, promised_at=promised_at
+        )
+    else:
+        slot = DeliverySlotFactory(store=store, booked=1)
+        order_fields.update(slot=slot, promised_at=slot.ends_at)
+    if status != "pending_payment":
+        order_fields.setdefault("paid_at", timezone.now())
+    return order_with_lines(
+        variants_and_quantities=lines, status=status, **order_fields
+    )
