@@ -488,6 +488,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OrderStatusEnum": "orders.models.OrderStatus",
         "PaymentStatusEnum": "orders.models.Payment.Status",
+        "DeliveryKindEnum": "orders.models.DeliveryKind",
     },
 }
 
