@@ -1,7 +1,11 @@
-"""The checkout race: many buyers, the last few units, one moment.
+"""The checkout races: many buyers, the last few units or express places,
+one moment.
 
-Every buyer has the same variant in the cart and a JWT; all connect first,
-wait at a barrier, then `POST /api/v1/orders/` at once through the real API.
+In the stock race every buyer has the same variant in the cart and books
+one slot; in the express race every buyer asks for express delivery from a
+store with fewer express places than buyers. Each buyer has a JWT; all
+connect first, wait at a barrier, then `POST /api/v1/orders/` at once
+through the real API.
 """
 
 import http.client
@@ -17,12 +21,28 @@ from bench import load
 ORDERS_PATH = "/api/v1/orders/"
 
 
-def _order_body(buyer: dict, race: dict) -> bytes:
+def slot_body(buyer: dict, race: dict) -> bytes:
+    """The stock race's order: the buyer's address and the race's slot."""
     return json.dumps({"address": buyer["address"], "slot": race["slot"]}).encode()
 
 
-def run(base_url: str, race: dict, env: dict, shopside, *, warm_times: int) -> dict:
-    """Fire every buyer's order at once; return what the shop answered and kept."""
+def express_body(buyer: dict, _race: dict) -> bytes:
+    """The express race's order: the buyer's address, delivered express."""
+    return json.dumps({"address": buyer["address"], "delivery": "express"}).encode()
+
+
+def run(
+    base_url: str,
+    race: dict,
+    env: dict,
+    shopside,
+    *,
+    warm_times: int,
+    body=slot_body,
+    state: str = "race-state",
+) -> dict:
+    """Fire every buyer's order at once; return what the shop answered and
+    what the `state` command of bench.shopside says it kept."""
     parts = urlsplit(base_url)
     buyers = race["buyers"]
     # Every worker loads the orders API before the moment that counts.
@@ -42,20 +62,21 @@ def run(base_url: str, race: dict, env: dict, shopside, *, warm_times: int) -> d
             "Authorization": f"Bearer {buyer['access']}",
             "Content-Type": "application/json",
             "Accept": "application/json",
-            "Idempotency-Key": f"bench-race-{index}",
+            "Idempotency-Key": f"bench-{state}-{index}",
         }
         try:
             conn.connect()
             barrier.wait(timeout=60)
             started = time.perf_counter()
-            conn.request("POST", ORDERS_PATH, _order_body(buyer, race), headers)
+            conn.request("POST", ORDERS_PATH, body(buyer, race), headers)
             response = conn.getresponse()
-            body = response.read()
+            answer = _json(response.read())
             answers[index] = {
                 "status": response.status,
                 "seconds": time.perf_counter() - started,
                 "ended": time.perf_counter(),
-                "code": _code(body),
+                "code": answer.get("code"),
+                "offers_slots": bool(answer.get("slots")),
             }
         except (OSError, threading.BrokenBarrierError) as exc:
             answers[index] = {"status": 0, "error": repr(exc), "ended": 0.0}
@@ -77,20 +98,22 @@ def run(base_url: str, race: dict, env: dict, shopside, *, warm_times: int) -> d
     statuses = Counter(a.get("status", 0) for a in answers)
     codes = Counter(a.get("code") for a in answers if a.get("status") == 409)
     made = statuses.get(201, 0)
-    state = shopside(env, "race-state")
+    kept = shopside(env, state)
     latencies = [a["seconds"] for a in answers if "seconds" in a]
     return {
         "buyers": len(buyers),
-        "stock_before": race["stock"],
+        **({"stock_before": race["stock"]} if "stock" in race else {}),
+        **({"express_places": race["capacity"]} if "capacity" in race else {}),
         "orders_made": made,
         "refused_409": statuses.get(409, 0),
         "refusal_codes": dict(codes),
+        "refusals_offering_slots": sum(
+            1 for a in answers if a.get("status") == 409 and a.get("offers_slots")
+        ),
         "server_errors": sum(n for s, n in statuses.items() if s >= 500),
         "no_answer": statuses.get(0, 0),
         "statuses": {str(k): v for k, v in sorted(statuses.items())},
-        "final_stock": state["final_stock"],
-        "orders_in_database": state["orders_in_database"],
-        "units_ordered": state["units_ordered"],
+        **kept,
         "seconds": round(wall, 3),
         "orders_per_second": round(made / wall, 1) if wall > 0 else None,
         "answers_per_second": round(len(buyers) / wall, 1) if wall > 0 else None,
@@ -102,8 +125,9 @@ def run(base_url: str, race: dict, env: dict, shopside, *, warm_times: int) -> d
     }
 
 
-def _code(body: bytes) -> str | None:
+def _json(body: bytes) -> dict:
     try:
-        return json.loads(body).get("code")
-    except (ValueError, AttributeError):
-        return None
+        answer = json.loads(body)
+    except ValueError:
+        return {}
+    return answer if isinstance(answer, dict) else {}

@@ -49,12 +49,16 @@ def race_table(race: dict) -> str:
     keys = [
         ("buyers", "buyers"),
         ("stock_before", "units in stock"),
+        ("express_places", "express places in the window"),
         ("orders_made", "orders made (201)"),
         ("refused_409", "refused (409)"),
         ("refusal_codes", "refusal codes"),
+        ("refusals_offering_slots", "refusals offering slots"),
         ("server_errors", "server errors (5xx)"),
         ("final_stock", "final stock"),
         ("orders_in_database", "orders in the database"),
+        ("express_orders_in_database", "express orders in the database"),
+        ("express_places_taken", "express places taken"),
         ("seconds", "seconds, first request to last answer"),
         ("orders_per_second", "orders per second"),
         ("answers_per_second", "answers per second"),
@@ -133,6 +137,7 @@ def main(argv=None) -> int:
     print(pages_table(report))
     for title, key, render in (
         ("Checkout race", "race", race_table),
+        ("Express checkout race", "express_race", race_table),
         ("Webhook storm", "storm", storm_table),
         ("Memory after the run (VmRSS)", "memory_mib", memory_table),
     ):

@@ -11,7 +11,8 @@ Steps, each timed and printed:
    (`bench.shopside prepare`) and count each page's SQL queries;
 4. drive each URL from a second process (wrk) for a fixed time at a fixed
    concurrency after a warm-up;
-5. the checkout race and the webhook storm through the real HTTP API;
+5. the checkout race (stock), the express checkout race and the webhook
+   storm through the real HTTP API;
 6. read the resident memory of every server process, print the table and
    write `bench/results/latest.json`.
 
@@ -79,6 +80,8 @@ def parse_args(argv=None):
     parser.add_argument("--smtp-port", type=int, default=8825)
     parser.add_argument("--race-buyers", type=int, default=50)
     parser.add_argument("--race-stock", type=int, default=10)
+    parser.add_argument("--express-buyers", type=int, default=30)
+    parser.add_argument("--express-places", type=int, default=10)
     parser.add_argument("--storm-orders", type=int, default=20)
     parser.add_argument("--storm-copies", type=int, default=10)
     parser.add_argument("--celery-concurrency", type=int, default=cpus)
@@ -491,6 +494,8 @@ def main(argv=None) -> int:
             "prepare",
             f"--race-buyers={args.race_buyers}",
             f"--race-stock={args.race_stock}",
+            f"--express-buyers={args.express_buyers}",
+            f"--express-places={args.express_places}",
             f"--storm-orders={args.storm_orders}",
         )
         targets = build_targets(prepared, args.only)
@@ -580,6 +585,18 @@ def main(argv=None) -> int:
                 warm_times=2 * args.workers,
             )
             print(json.dumps(report["race"], indent=2))
+            report["express_race"] = steps.run(
+                "express checkout race",
+                race.run,
+                base_url,
+                prepared["express_race"],
+                env,
+                shopside,
+                warm_times=2 * args.workers,
+                body=race.express_body,
+                state="express-race-state",
+            )
+            print(json.dumps(report["express_race"], indent=2))
         if not args.skip_storm:
             report["storm"] = steps.run(
                 "webhook storm",

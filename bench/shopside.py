@@ -4,11 +4,13 @@ Each command prints one JSON line for `bench/run.py`:
 
 - `catalogue`: how many categories, products and variants are seeded;
 - `prepare`: the benchmark's shoppers with addresses, carts, a login session
-  and API tokens, a delivery slot, the race's last units, and the URLs to
-  measure, chosen from the seeded data;
+  and API tokens, a delivery slot, the race's last units, the express
+  race's store and shoppers, and the URLs to measure, chosen from the
+  seeded data;
 - `queries TARGETS [--profile]`: the SQL queries each page runs, counted
   in-process through the full middleware stack (and a pyinstrument profile);
-- `race-state` / `storm-state`: what the race and the storm left behind.
+- `race-state` / `express-race-state` / `storm-state`: what the races and
+  the storm left behind.
 
 Shoppers and carts are made through the accounts and orders services where
 one exists; the rest are fixtures of the benchmark itself.
@@ -44,6 +46,7 @@ from accounts.models import Address, User  # noqa: E402
 from catalog.models import Category, Product, ProductVariant  # noqa: E402
 from orders.models import (  # noqa: E402
     DarkStore,
+    DeliveryKind,
     DeliverySlot,
     Invoice,
     Order,
@@ -52,9 +55,12 @@ from orders.models import (  # noqa: E402
     ServiceArea,
     StoreStock,
 )
+from orders.selectors import store_load  # noqa: E402
 from shop.models import OutboundEmail  # noqa: E402
 
 BENCH_POSTAL_CODE = "560001"
+# The express race's shoppers live here, served by a store of its own.
+BENCH_EXPRESS_POSTAL_CODE = "560002"
 BENCH_EMAIL_DOMAIN = "bench.test"
 STATE_FILE = Path(settings.BENCH_DIR) / "prepared.json"
 
@@ -95,7 +101,7 @@ def _user_make(kind: str, run: str, index: int) -> User:
     return user
 
 
-def _address_make(user: User) -> Address:
+def _address_make(user: User, postal_code: str = BENCH_POSTAL_CODE) -> Address:
     return Address.objects.create(
         user=user,
         label="Home",
@@ -104,7 +110,7 @@ def _address_make(user: User) -> Address:
         line1="12 MG Road",
         city="Bengaluru",
         state="Karnataka",
-        postal_code=BENCH_POSTAL_CODE,
+        postal_code=postal_code,
         is_default=True,
     )
 
@@ -129,10 +135,10 @@ def _cart_fill(user: User, variant_ids: list[int], quantity: int = 1) -> None:
         cart_line_add(cart=cart, variant_id=variant_id, quantity=quantity)
 
 
-def _bench_store() -> DarkStore:
-    """Return the dark store the bench's shoppers buy from."""
+def _bench_store(name: str = "Bench store") -> DarkStore:
+    """Return the dark store the bench's shoppers buy from (open all day)."""
     store, _created = DarkStore.objects.get_or_create(
-        name="Bench store",
+        name=name,
         defaults={
             "address": "Bengaluru Central",
             "opens_at": clock_time(0, 0),
@@ -140,6 +146,40 @@ def _bench_store() -> DarkStore:
         },
     )
     return store
+
+
+def _express_race_prepare(args, run: str, variant: ProductVariant) -> dict:
+    """Shoppers of a store of this run's own, `express_places` express places
+    for `express_buyers` of them, and a slot the refused are offered instead.
+
+    A new store each run: a reused database's earlier express orders hold
+    places at the earlier runs' stores, not at this one.
+    """
+    store = _bench_store(f"Bench express store {run}")
+    DarkStore.objects.filter(pk=store.pk).update(
+        express_capacity=args.express_places, express_window_minutes=30
+    )
+    ServiceArea.objects.update_or_create(
+        postal_code=BENCH_EXPRESS_POSTAL_CODE,
+        defaults={"name": "Bengaluru Express", "is_active": True, "store": store},
+    )
+    slot = _slot_make(capacity=args.express_buyers, store=store)
+    _stock_set(store=store, variant_id=variant.pk, quantity=100_000)
+    buyers = []
+    for index in range(args.express_buyers):
+        user = _user_make("express", run, index)
+        address = _address_make(user, BENCH_EXPRESS_POSTAL_CODE)
+        _cart_fill(user, [variant.pk])
+        buyers.append(
+            {"user": user.pk, "address": address.pk, "access": _access_token(user)}
+        )
+    return {
+        "store": store.pk,
+        "variant": variant.pk,
+        "capacity": args.express_places,
+        "slot": slot.pk,
+        "buyers": buyers,
+    }
 
 
 def _stock_set(*, store: DarkStore, variant_id: int, quantity: int) -> None:
@@ -261,7 +301,7 @@ def prepare(args) -> None:
     )
     slot = _slot_make(capacity=args.race_buyers + args.storm_orders + 10, store=store)
     sellable = list(_sellable_variants().order_by("-pk")[:12])
-    race_variant, storm_variant, *cart_variants = sellable
+    race_variant, storm_variant, express_variant, *cart_variants = sellable
 
     # The race: every buyer's cart holds one of the last `race_stock` units.
     _stock_set(store=store, variant_id=race_variant.pk, quantity=1_000)
@@ -318,6 +358,7 @@ def prepare(args) -> None:
             "buyers": race_buyers,
         },
         "storm": {"orders": storm_orders},
+        "express_race": _express_race_prepare(args, run, express_variant),
     }
     STATE_FILE.parent.mkdir(parents=True, exist_ok=True)
     STATE_FILE.write_text(json.dumps(prepared))
@@ -454,6 +495,23 @@ def race_state(_args) -> None:
     )
 
 
+def express_race_state(_args) -> None:
+    prepared = json.loads(STATE_FILE.read_text())
+    race = prepared["express_race"]
+    orders = Order.objects.filter(user_id__in=[b["user"] for b in race["buyers"]])
+    _emit(
+        {
+            "orders_in_database": orders.count(),
+            "express_orders_in_database": orders.filter(
+                delivery_kind=DeliveryKind.EXPRESS
+            ).count(),
+            "express_places_taken": store_load(
+                store_id=race["store"], since=timezone.now() - timedelta(minutes=30)
+            ).express_taken,
+        }
+    )
+
+
 def storm_state(_args) -> None:
     prepared = json.loads(STATE_FILE.read_text())
     order_ids = [o["order"] for o in prepared["storm"]["orders"]]
@@ -499,6 +557,8 @@ def main(argv=None) -> None:
     p = commands.add_parser("prepare")
     p.add_argument("--race-buyers", type=int, default=50)
     p.add_argument("--race-stock", type=int, default=10)
+    p.add_argument("--express-buyers", type=int, default=30)
+    p.add_argument("--express-places", type=int, default=10)
     p.add_argument("--storm-orders", type=int, default=20)
     p.set_defaults(handler=prepare)
     p = commands.add_parser("queries")
@@ -507,6 +567,7 @@ def main(argv=None) -> None:
     p.add_argument("--repeat", type=int, default=20)
     p.set_defaults(handler=queries)
     commands.add_parser("race-state").set_defaults(handler=race_state)
+    commands.add_parser("express-race-state").set_defaults(handler=express_race_state)
     commands.add_parser("storm-state").set_defaults(handler=storm_state)
     args = parser.parse_args(argv)
     args.handler(args)

@@ -68,3 +68,32 @@ class EmailNotVerified(DomainError):
 
     code = "email_not_verified"
     status_code = 403
+
+
+class ExpressUnavailable(Conflict):
+    """Express delivery cannot be taken now (the store is closed, or its
+    riders' places in the window are taken); carries the slots to pick instead.
+
+    `code` says why: `express_full`, `store_closed`, or `slot_required` when
+    the client chose no delivery and express was not there to default to.
+    """
+
+    code = "express_full"
+
+    def __init__(self, message: str, *, code: str, slots: list):
+        super().__init__(
+            message,
+            code=code,
+            extra={
+                "slots": [
+                    {
+                        "id": slot.pk,
+                        "starts_at": slot.starts_at.isoformat(),
+                        "ends_at": slot.ends_at.isoformat(),
+                        "remaining": slot.remaining,
+                    }
+                    for slot in slots
+                ]
+            },
+        )
+        self.slots = slots

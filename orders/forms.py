@@ -57,20 +57,41 @@ class PostalCodeForm(forms.Form):
         return postal_code_clean(self.cleaned_data["postal_code"])
 
 
+EXPRESS = "express"
+DELIVERY_CHOICE_MISSING = "Please choose express delivery or a delivery slot."
+
+
 class CheckoutForm(forms.Form):
-    """The place-order form: an address, a slot and the page's one-time token."""
+    """The place-order form: an address, the delivery and the page's one-time token.
+
+    The delivery is one radio group, `delivery`: "express" or a slot's id. A
+    slot's id in `slot` is taken too, as a page rendered before express
+    existed sends it; `cleaned_data` then has `express` and `slot_id`.
+    """
 
     address = forms.IntegerField(
         min_value=1,
         max_value=2**63 - 1,
         error_messages={"required": "Please choose a delivery address."},
     )
-    slot = forms.IntegerField(
-        min_value=1,
-        max_value=2**63 - 1,
-        error_messages={"required": "Please choose a delivery slot."},
-    )
+    delivery = forms.CharField(required=False, max_length=20)
+    slot = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
     token = forms.CharField(min_length=16, max_length=100)
+
+    def clean(self):
+        data = super().clean()
+        delivery = data.get("delivery") or ""
+        data["express"] = delivery == EXPRESS
+        data["slot_id"] = None
+        if data["express"]:
+            return data
+        if delivery.isdigit() and 1 <= int(delivery) < 2**63:
+            data["slot_id"] = int(delivery)
+        elif not delivery and data.get("slot"):
+            data["slot_id"] = data["slot"]
+        elif "slot" not in self.errors:
+            self.add_error("delivery", DELIVERY_CHOICE_MISSING)
+        return data
 
     def clean_token(self):
         token = self.cleaned_data["token"]

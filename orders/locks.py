@@ -1,8 +1,9 @@
 """Every row lock the orders app takes, each in primary-key order.
 
 Lock order, in every transaction that takes more than one: carts, then
-variants, then the order, then its payment, then its lines. A slot's
-capacity moves by a conditional update and needs no lock of its own. A
+variants, then a dark store (express booking), then the order, then its
+payment, then its lines. A slot's capacity moves by a conditional update and
+needs no lock of its own. A
 service that is handed a locked row says "call while holding `order_lock`"
 and never locks the row again: one lock per row per transaction.
 """
@@ -10,7 +11,7 @@ and never locks the row again: one lock per row per transaction.
 from django.db import connection
 
 from catalog.models import ProductVariant
-from orders.models import Cart, Order, OrderLine
+from orders.models import Cart, DarkStore, Order, OrderLine
 from orders.payments.models import Payment
 
 
@@ -53,6 +54,12 @@ def client_orders_lock(*, client_ip: str) -> None:
         cursor.execute(
             "SELECT pg_advisory_xact_lock(hashtext(%s))", [f"order-client:{client_ip}"]
         )
+
+
+def store_lock(*, store_id: int) -> DarkStore:
+    """Return the dark store row locked for the transaction: it serialises the
+    store's express bookings, which count the orders holding a place."""
+    return DarkStore.objects.select_for_update().get(pk=store_id)
 
 
 def order_lock(*, order_id: int) -> Order:

@@ -219,6 +219,19 @@ class Order(models.Model):
                 name="order_slot_matches_kind",
             ),
         ]
+        indexes = [
+            # A store's queue of paid orders: the express promise's minutes.
+            models.Index(fields=["store", "status"], name="order_store_status"),
+            # Express orders holding a place, counted under the store's lock at
+            # every express booking (`orders.selectors.store_load`).
+            models.Index(
+                fields=["store", "created_at"],
+                name="order_express_holding",
+                condition=models.Q(
+                    delivery_kind="express", stock_released_at__isnull=True
+                ),
+            ),
+        ]
 
     def __str__(self):
         return self.number

@@ -5,6 +5,7 @@ themselves. Refusals of services (`shop.errors.DomainError`) become a page
 with the service's message and status, or JSON for the cart's fetch calls.
 """
 
+import math
 import secrets
 
 from django.conf import settings
@@ -15,6 +16,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.selectors import address_get_for_user, address_list
@@ -26,6 +28,7 @@ from orders.context_processors import (
     cart_state_remember,
 )
 from orders.forms import (
+    EXPRESS,
     CartAddForm,
     CartSetForm,
     CheckoutAddressForm,
@@ -50,6 +53,7 @@ from orders.services.cart import (
     cart_read,
 )
 from orders.services.delivery import delivery_slots_offer
+from orders.services.express import express_promise
 from orders.services.placement import order_place
 from orders.stores.shopper import shopper_area_remember
 from shop.errors import DomainError
@@ -267,7 +271,7 @@ def _postal_codes_named(areas) -> str:
     )
 
 
-def _checkout_blockers(*, addresses, slots, served_areas) -> list[str]:
+def _checkout_blockers(*, addresses, slots, express, served_areas) -> list[str]:
     """Return why the order cannot be placed as the page stands; empty when it can."""
     blockers = []
     served = any(address.area for address in addresses)
@@ -284,13 +288,26 @@ def _checkout_blockers(*, addresses, slots, served_areas) -> list[str]:
             blockers.append(
                 f"Add a delivery address in one of these PIN codes: {named}."
             )
-    # Slots are the serving store's: without a served address there are none
-    # to offer yet, and the address is the thing to fix.
-    if served and not slots:
+    # Slots and express are the serving store's: without a served address
+    # there are none to offer yet, and the address is the thing to fix.
+    if served and not slots and not (express and express.offered):
         blockers.append(
             "No delivery slot is open right now. Please try again a little later."
         )
     return blockers
+
+
+def _chosen_delivery(request, *, express, slots) -> str:
+    """Return the delivery to preselect: the one sent, else express when it is
+    offered (the quick-commerce default), else the soonest slot, which is
+    also what replaces an express choice that was just refused."""
+    offered = express is not None and express.offered
+    sent = request.POST.get("delivery") or request.POST.get("slot")
+    if sent and (sent != EXPRESS or offered):
+        return sent
+    if offered:
+        return EXPRESS
+    return str(slots[0].pk) if slots else ""
 
 
 def _chosen_address(request, *, addresses) -> str:
@@ -320,7 +337,8 @@ def _checkout_page(request, *, form=None, address_form=None, problem=None, statu
     for address in addresses:
         address.area = areas.get(address.postal_code)
     chosen_address = _chosen_address(request, addresses=addresses)
-    # The slots offered are those of the store serving the chosen address.
+    # Express and the slots offered are those of the store serving the
+    # chosen address.
     chosen_area = next(
         (a.area for a in addresses if str(a.pk) == chosen_address and a.area), None
     )
@@ -329,8 +347,8 @@ def _checkout_page(request, *, form=None, address_form=None, problem=None, statu
             :SLOTS_SHOWN
         ]
     )
+    express = express_promise(store=chosen_area.store) if chosen_area else None
     served_areas = selectors.service_areas_active()
-    chosen_slot = request.POST.get("slot") or (slots[0].pk if slots else "")
     return render(
         request,
         "orders/checkout.html",
@@ -339,12 +357,16 @@ def _checkout_page(request, *, form=None, address_form=None, problem=None, statu
             "notes": notes,
             "addresses": addresses,
             "slots": slots,
+            "express": express,
             "served_areas": served_areas,
             "blockers": _checkout_blockers(
-                addresses=addresses, slots=slots, served_areas=served_areas
+                addresses=addresses,
+                slots=slots,
+                express=express,
+                served_areas=served_areas,
             ),
             "chosen_address": chosen_address,
-            "chosen_slot": str(chosen_slot),
+            "chosen_delivery": _chosen_delivery(request, express=express, slots=slots),
             # A fresh one-time token per rendering: a double click sends the
             # same token twice, and `order_place` gives one order for it.
             "token": secrets.token_urlsafe(24),
@@ -359,7 +381,7 @@ def _checkout_page(request, *, form=None, address_form=None, problem=None, statu
 @login_required
 @require_http_methods(["GET", "POST"])
 def checkout(request):
-    """Choose an address and a slot, review, and place the order."""
+    """Choose an address and express or a slot, review, and place the order."""
     if request.method == "GET":
         return _checkout_page(request)
 
@@ -369,16 +391,20 @@ def checkout(request):
     form = CheckoutForm(request.POST)
     if not form.is_valid():
         return _checkout_page(request, form=form, status=400)
-    address = address_get_for_user(
-        user=request.user, address_id=form.cleaned_data["address"]
-    )
-    slot = selectors.delivery_slot_get(slot_id=form.cleaned_data["slot"])
+    data = form.cleaned_data
+    address = address_get_for_user(user=request.user, address_id=data["address"])
     try:
+        slot = (
+            selectors.delivery_slot_of(slot_id=data["slot_id"])
+            if data["slot_id"]
+            else None
+        )
         order = order_place(
             user=request.user,
             address=address,
             slot=slot,
-            idempotency_key=f"web:{form.cleaned_data['token']}",
+            express=data["express"],
+            idempotency_key=f"web:{data['token']}",
             client_ip=client_ip(request),
         )
     except DomainError as exc:
@@ -432,6 +458,7 @@ def order_detail(request, number: str):
             "order": order,
             "can_cancel": order.status in CANCELLABLE_BY_SHOPPER,
             "upcoming_steps": _upcoming_steps(order.status),
+            "promise": _promise_shown(order),
             "invoice_ready": selectors.order_invoice_ready(order=order),
             "credit_notes": order_credit_notes(order=order).filter(
                 status=Invoice.Status.READY
@@ -441,6 +468,15 @@ def order_detail(request, number: str):
             else None,
         },
     )
+
+
+def _promise_shown(order) -> dict | None:
+    """Return how the order page states the promised time: the minutes left,
+    or that it is late; None once the order stopped or arrived."""
+    if order.promised_at is None or not _upcoming_steps(order.status):
+        return None
+    seconds = (order.promised_at - timezone.now()).total_seconds()
+    return {"late": seconds <= 0, "minutes_left": max(0, math.ceil(seconds / 60))}
 
 
 def _upcoming_steps(status: str) -> list[str]:

@@ -4,7 +4,14 @@ from rest_framework import serializers
 
 from accounts.api.fields import PinCodeField
 from accounts.validators import PIN_CODE_HELP, postal_code_clean
-from orders.models import DeliverySlot, Order, OrderLine, OrderStatusChange
+from orders.models import (
+    DarkStore,
+    DeliveryKind,
+    DeliverySlot,
+    Order,
+    OrderLine,
+    OrderStatusChange,
+)
 from orders.services.cancellation import CANCELLABLE_BY_SHOPPER
 from orders.services.cart import line_cap
 from shop.api_schema import ErrorSerializer
@@ -134,12 +141,61 @@ class PostalCodeQuerySerializer(serializers.Serializer):
             raise serializers.ValidationError(list(exc.messages)) from exc
 
 
+class StoreSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DarkStore
+        fields = ["id", "name"]
+
+
+class ServiceabilityStoreSerializer(serializers.ModelSerializer):
+    opens_at = serializers.TimeField(help_text="Local time, in the shop's zone.")
+    closes_at = serializers.TimeField(
+        help_text="Local time, the last open second; before `opens_at`, the "
+        "store works through midnight, and equal to it, around the clock."
+    )
+
+    class Meta:
+        model = DarkStore
+        fields = ["id", "name", "opens_at", "closes_at"]
+
+
+class ExpressPromiseSerializer(serializers.Serializer):
+    minutes = serializers.IntegerField(
+        allow_null=True,
+        help_text="Minutes an express order placed now is promised in: the "
+        "store's base time plus its queue of paid, unpacked orders; null when "
+        "express is not offered now.",
+    )
+    code = serializers.CharField(
+        allow_null=True,
+        help_text="Why express is not offered: `store_closed` or `express_full`; "
+        "null when it is.",
+    )
+    reason = serializers.CharField(
+        allow_null=True, help_text="The same, in words for the shopper."
+    )
+    places_left = serializers.IntegerField(
+        help_text="Express orders the store can still take in its rolling window."
+    )
+
+
 class ServiceabilitySerializer(serializers.Serializer):
     postal_code = serializers.CharField()
     serviceable = serializers.BooleanField()
     area_name = serializers.CharField(allow_null=True)
     promise_minutes = serializers.IntegerField(
-        allow_null=True, help_text="The promised delivery time, in minutes."
+        allow_null=True,
+        help_text="The area's advertised delivery time, in minutes, as v1 "
+        "answered it; `express.minutes` is what an order placed now is promised.",
+    )
+    store = ServiceabilityStoreSerializer(
+        allow_null=True, help_text="The dark store serving the PIN code."
+    )
+    is_open = serializers.BooleanField(
+        allow_null=True, help_text="Whether that store takes orders now."
+    )
+    express = ExpressPromiseSerializer(
+        allow_null=True, help_text="The store's express promise now."
     )
 
 
@@ -163,9 +219,32 @@ class OrderPlaceSerializer(serializers.Serializer):
     address = serializers.IntegerField(
         min_value=1, max_value=MAX_ID, help_text="An id from me/addresses/."
     )
-    slot = serializers.IntegerField(
-        min_value=1, max_value=MAX_ID, help_text="An id from delivery/slots/."
+    delivery = serializers.ChoiceField(
+        choices=DeliveryKind.choices,
+        required=False,
+        help_text="`express` (in minutes, from the address's store) or `slot` "
+        "(then `slot` is required). Without it, a `slot` means that slot, and "
+        "no `slot` means express if the store offers it now, else 409 "
+        "`slot_required` with slots to choose from.",
     )
+    slot = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_ID,
+        required=False,
+        help_text="An id from delivery/slots/.",
+    )
+
+    def validate(self, attrs):
+        delivery = attrs.get("delivery")
+        if delivery == DeliveryKind.EXPRESS and "slot" in attrs:
+            raise serializers.ValidationError(
+                {"slot": ["Express delivery takes no slot; send one or the other."]}
+            )
+        if delivery == DeliveryKind.SLOT and "slot" not in attrs:
+            raise serializers.ValidationError(
+                {"slot": ["Choose a slot from delivery/slots/."]}
+            )
+        return attrs
 
 
 class OrderLineSerializer(serializers.ModelSerializer):
@@ -200,7 +279,13 @@ class OrderSlotSerializer(serializers.ModelSerializer):
 
 class OrderSerializer(serializers.ModelSerializer):
     status_display = serializers.CharField(source="get_status_display")
-    slot = OrderSlotSerializer()
+    store = StoreSerializer(help_text="The dark store that picks the order.")
+    slot = OrderSlotSerializer(allow_null=True, help_text="Null for express.")
+    promised_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text="When the order is promised to arrive: placed + the store's "
+        "express promise, or the slot's end.",
+    )
     lines = OrderLineSerializer(many=True)
     history = OrderStatusChangeSerializer(many=True)
     can_cancel = serializers.SerializerMethodField()
@@ -218,7 +303,10 @@ class OrderSerializer(serializers.ModelSerializer):
             "email",
             "address",
             "postal_code",
+            "store",
+            "delivery_kind",
             "slot",
+            "promised_at",
             "subtotal",
             "delivery_fee",
             "total",
@@ -250,8 +338,22 @@ class ShortageSerializer(serializers.Serializer):
     )
 
 
+class OfferedSlotSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    remaining = serializers.IntegerField()
+
+
 class OutOfStockErrorSerializer(ErrorSerializer):
     """409 `out_of_stock` or `order_share_exceeded`: which items, and how many
-    are left or may be taken."""
+    are left or may be taken; `express_full`, `store_closed` or
+    `slot_required`: the slots to choose instead."""
 
     items = ShortageSerializer(many=True, required=False)
+    slots = OfferedSlotSerializer(
+        many=True,
+        required=False,
+        help_text="`express_full`, `store_closed`, `slot_required`: the store's "
+        "soonest bookable slots.",
+    )

@@ -31,7 +31,7 @@ from orders.api.serializers import (
     ServiceabilitySerializer,
     SlotListSerializer,
 )
-from orders.models import CartLine, Order
+from orders.models import CartLine, DeliveryKind, Order
 from orders.services.cancellation import order_cancel
 from orders.services.cart import (
     cart_get_or_create,
@@ -41,6 +41,7 @@ from orders.services.cart import (
     cart_read,
 )
 from orders.services.delivery import delivery_slots_offer
+from orders.services.express import express_promise
 from orders.services.placement import order_place
 from shop.api_schema import ErrorSerializer, error_responses
 from shop.errors import DomainError, NotFound
@@ -64,8 +65,11 @@ OUT_OF_STOCK = OpenApiResponse(
     OutOfStockErrorSerializer,
     description="`out_of_stock` (with `items`: what ran out and how many are "
     "left; nothing was taken), `order_share_exceeded` (with `items`: the most "
-    "one order may take of each), `too_many_unpaid_orders`, `slot_full`, "
-    "`unavailable` or another conflict.",
+    "one order may take of each), `express_full` or `store_closed` (express "
+    "was asked for; with `slots` to choose instead), `slot_required` (neither "
+    "express nor a slot was sent and express is not offered now; with "
+    "`slots`), `too_many_unpaid_orders`, `slot_full`, `unavailable` or another "
+    "conflict.",
 )
 
 
@@ -220,6 +224,9 @@ class ServiceabilityView(APIView):
     @extend_schema(
         operation_id="delivery_serviceability",
         summary="Whether the shop delivers to a PIN code, and how fast",
+        description="The dark store serving the PIN code, whether it is open, "
+        "and its express promise now: the minutes an order placed now is "
+        "promised in, or null with the reason (`store_closed`, `express_full`).",
         parameters=[POSTAL_CODE_PARAMETER],
         responses={200: ServiceabilitySerializer, **error_responses(400)},
         tags=TAG_DELIVERY,
@@ -229,6 +236,7 @@ class ServiceabilityView(APIView):
         query.is_valid(raise_exception=True)
         postal_code = query.validated_data["postal_code"]
         area = selectors.service_area_get(postal_code=postal_code)
+        promise = express_promise(store=area.store) if area else None
         return Response(
             ServiceabilitySerializer(
                 {
@@ -236,6 +244,9 @@ class ServiceabilityView(APIView):
                     "serviceable": area is not None,
                     "area_name": area.name if area else None,
                     "promise_minutes": area.promise_minutes if area else None,
+                    "store": area.store if area else None,
+                    "is_open": promise.is_open if promise else None,
+                    "express": promise,
                 }
             ).data
         )
@@ -295,9 +306,13 @@ class OrderListView(generics.ListAPIView):
     @extend_schema(
         operation_id="orders_place",
         summary="Place the cart as an order",
-        description="Takes the stock and books the slot in one transaction, "
-        "then awaits payment (`payment_due_at`). With an `Idempotency-Key`, "
-        "a retry answers 200 with the same order instead of a second one.",
+        description="Takes the stock at the address's dark store and books "
+        "express delivery (`delivery: express`: promised in the minutes "
+        "delivery/serviceability/ answers) or a slot (`slot`) in one "
+        "transaction, then awaits payment (`payment_due_at`). A body with "
+        "neither takes express when the store offers it, else answers 409 "
+        "`slot_required` with slots. With an `Idempotency-Key`, a retry "
+        "answers 200 with the same order instead of a second one.",
         parameters=[IDEMPOTENCY_PARAMETER],
         request=OrderPlaceSerializer,
         responses={
@@ -332,14 +347,16 @@ class OrderListView(generics.ListAPIView):
             )
             # A new record after the key expired means a new order.
             key = f"api:{record.pk}"
-        address = address_get_for_user(
-            user=request.user, address_id=serializer.validated_data["address"]
+        data = serializer.validated_data
+        address = address_get_for_user(user=request.user, address_id=data["address"])
+        slot = (
+            selectors.delivery_slot_of(slot_id=data["slot"]) if "slot" in data else None
         )
-        slot = selectors.delivery_slot_get(slot_id=serializer.validated_data["slot"])
         placed = order_place(
             user=request.user,
             address=address,
             slot=slot,
+            express=data.get("delivery") == DeliveryKind.EXPRESS,
             idempotency_key=key,
             client_ip=client_ip(request),
         )

@@ -1,4 +1,4 @@
-"""Placing an order: check the cart, address and slot, then take and write."""
+"""Placing an order: check the cart, address and delivery, then take and write."""
 
 import secrets
 from datetime import timedelta
@@ -12,6 +12,7 @@ from orders.locks import client_orders_lock, user_cart_lock, variants_lock
 from orders.models import (
     Cart,
     CartLine,
+    DeliveryKind,
     DeliverySlot,
     Order,
     OrderLine,
@@ -21,7 +22,12 @@ from orders.models import (
 )
 from orders.pricing import delivery_fee_for, line_total, subtotal_of
 from orders.selectors import service_area_get, unpaid_order_count
-from orders.services.stock import delivery_slot_book, stock_take
+from orders.services.express import express_promise, express_refusal
+from orders.services.stock import (
+    delivery_slot_book,
+    express_place_book,
+    stock_take,
+)
 from shop.errors import DomainError, NotFound
 from shop.money import quantize
 
@@ -102,9 +108,7 @@ def _unpaid_orders_check(*, user, client_ip: str | None, now) -> None:
         )
 
 
-def _slot_check(slot: DeliverySlot | None, *, area: ServiceArea) -> None:
-    if slot is None:
-        raise NotFound("That delivery slot does not exist.")
+def _slot_check(slot: DeliverySlot, *, area: ServiceArea) -> None:
     if slot.store_id != area.store_id:
         raise DomainError(
             f"That delivery slot is not one of the store serving {area.postal_code}; "
@@ -118,8 +122,45 @@ def _slot_check(slot: DeliverySlot | None, *, area: ServiceArea) -> None:
         )
 
 
+def _express_wanted(*, area: ServiceArea, slot, express: bool, now) -> bool:
+    """Return whether the order goes express: as asked, or, when the client
+    named neither express nor a slot (a v1 client), whenever it is offered.
+
+    Raise DomainError for both, ExpressUnavailable (`slot_required`, with the
+    store's slots) for neither while express is not offered.
+    """
+    if slot is not None and express:
+        raise DomainError(
+            "Choose express delivery or a delivery slot, not both.",
+            code="delivery_ambiguous",
+        )
+    if slot is not None or express:
+        return express
+    promise = express_promise(store=area.store, now=now)
+    if not promise.offered:
+        raise express_refusal(promise=promise, code="slot_required")
+    return True
+
+
+def _delivery_book(*, area: ServiceArea, slot, express: bool, now) -> dict:
+    """Book the express place or the slot; return the order's delivery fields."""
+    if express:
+        promise = express_place_book(store_id=area.store_id, now=now)
+        return {
+            "delivery_kind": DeliveryKind.EXPRESS,
+            "slot": None,
+            "promised_at": promise.promised_at(now),
+        }
+    delivery_slot_book(slot_id=slot.pk)
+    return {
+        "delivery_kind": DeliveryKind.SLOT,
+        "slot": slot,
+        "promised_at": slot.ends_at,
+    }
+
+
 def _order_write(
-    *, user, area, address, slot, variants, wanted, key, client_ip, now
+    *, user, area, address, delivery, variants, wanted, key, client_ip, now
 ) -> Order:
     """Write the order, its lines and its first history row; stock is taken."""
     subtotal = subtotal_of((v.price, wanted[v.pk]) for v in variants)
@@ -131,8 +172,7 @@ def _order_write(
         address=address.as_snapshot(),
         postal_code=area.postal_code,
         store_id=area.store_id,
-        slot=slot,
-        promised_at=slot.ends_at,
+        **delivery,
         subtotal=subtotal,
         delivery_fee=fee,
         total=quantize(subtotal + fee),
@@ -172,20 +212,26 @@ def order_place(
     *,
     user,
     address,
-    slot,
+    slot: DeliverySlot | None = None,
+    express: bool = False,
     idempotency_key: str | None = None,
     client_ip: str | None = None,
 ) -> Order:
-    """Turn the user's cart into an order, taking stock and a slot, or raise.
+    """Turn the user's cart into an order, taking stock and an express place
+    or a slot of the address's store, or raise.
 
-    Raises OutOfStock (nothing taken) when any line asks for more than is
-    left, OrderShareExceeded when a line asks for more than one order may
-    take of it, SlotFull when the slot has no capacity, TooManyUnpaidOrders
-    when the shopper (or `client_ip`) keeps the most unpaid orders,
-    EmailNotVerified for an unconfirmed email, DomainError for an empty
-    cart, an unserviceable address or a closed slot, NotFound for someone
-    else's address. A repeated `idempotency_key` returns the first order;
-    `order.placed_now` tells whether this call made it.
+    `express` asks for express delivery, `slot` for that slot; with neither,
+    express is taken when the store offers it. Raises OutOfStock (nothing
+    taken) when any line asks for more than is left, OrderShareExceeded when
+    a line asks for more than one order may take of it, SlotFull when the
+    slot has no capacity, ExpressUnavailable (with slots to choose instead)
+    when the store is closed or its express places are taken,
+    TooManyUnpaidOrders when the shopper (or `client_ip`) keeps the most
+    unpaid orders, EmailNotVerified for an unconfirmed email, DomainError for
+    an empty cart, an unserviceable address, a closed slot or both kinds of
+    delivery, NotFound for someone else's address. A
+    repeated `idempotency_key` returns the first order; `order.placed_now`
+    tells whether this call made it.
     """
     # The cart lock serialises one user's placements, so a retried key sees
     # the order its first attempt committed.
@@ -200,18 +246,20 @@ def order_place(
     _email_check(user)
     lines = _cart_lines(cart)
     area = _area_for(address=address, user=user)
-    _slot_check(slot, area=area)
     now = timezone.now()
+    express = _express_wanted(area=area, slot=slot, express=express, now=now)
+    if not express:
+        _slot_check(slot, area=area)
     _unpaid_orders_check(user=user, client_ip=client_ip, now=now)
     wanted = {line.variant_id: line.quantity for line in lines}
     variants = variants_lock(variant_ids=wanted)
     stock_take(store_id=area.store_id, variants=variants, wanted=wanted)
-    delivery_slot_book(slot_id=slot.pk)
+    delivery = _delivery_book(area=area, slot=slot, express=express, now=now)
     order = _order_write(
         user=user,
         area=area,
         address=address,
-        slot=slot,
+        delivery=delivery,
         variants=variants,
         wanted=wanted,
         key=idempotency_key,

@@ -8,11 +8,14 @@ transactions can sell what is not there. `ProductVariant.stock` is the
 variant's sum over all shelves, kept for the catalogue's reads; it moves in
 the same statement pair as the shelf, here and nowhere else.
 
+An express place is booked here too (`express_place_book`), under the
+store's row lock, and the order is the booking: see that function for why.
+
 The one rule for giving back: goods that never left the shop (an order
 awaiting payment, paid or packed) go back to the shelf of the order's store,
-and the slot is freed, when the order is cancelled, expires or is refunded,
-exactly once (`Order.stock_released_at`). Goods out for delivery or delivered
-do not.
+and the slot or express place is freed, when the order is cancelled, expires
+or is refunded, exactly once (`Order.stock_released_at`). Goods out for
+delivery or delivered do not.
 """
 
 from django.conf import settings
@@ -23,9 +26,10 @@ from django.utils import timezone
 
 from catalog.models import ProductVariant
 from orders.errors import OrderShareExceeded, OutOfStock, SlotFull
-from orders.locks import variants_lock
+from orders.locks import store_lock, variants_lock
 from orders.models import DeliverySlot, Order, OrderLine, OrderStatus, StoreStock
 from orders.selectors import variant_is_sellable
+from orders.services.express import ExpressPromise, express_promise, express_refusal
 from shop.errors import Conflict, DomainError, NotFound
 
 # The orders whose goods are still in the shop.
@@ -251,6 +255,28 @@ def delivery_slot_book(*, slot_id: int) -> None:
     raise SlotFull("That delivery slot just filled up; please choose another.")
 
 
+def express_place_book(*, store_id: int, now) -> ExpressPromise:
+    """Book one of the store's express places for an order placed at `now`;
+    return the promise it is booked under, or raise ExpressUnavailable
+    (offering slots) when the store is closed or its places are taken.
+
+    The order is the booking: an express order placed in the last
+    `express_window_minutes` whose goods have not gone back holds a place.
+    A rolling window has no fixed bucket a counter row could hold, and a
+    count of the orders themselves cannot drift from them: the place is
+    freed by the same once-only `stock_released_at` stamp that gives the
+    goods back, on cancellation, expiry or refund. The count is race-safe
+    because the store's row is locked first (`store_lock`), so the next
+    booking at that store counts after this transaction's order commits;
+    call inside the placing transaction, after `variants_lock`.
+    """
+    store = store_lock(store_id=store_id)
+    promise = express_promise(store=store, now=now)
+    if not promise.offered:
+        raise express_refusal(promise=promise)
+    return promise
+
+
 def delivery_slot_release(*, slot_id: int) -> bool:
     """Give one unit of a slot's capacity back; return whether it moved."""
     return bool(
@@ -283,7 +309,8 @@ def delivery_slot_capacity_change(*, slot_id: int, capacity: int) -> DeliverySlo
 
 @transaction.atomic
 def order_stock_release(*, order: Order) -> bool:
-    """Give the order's stock and slot back once; return whether this call did.
+    """Give the order's stock and its slot or express place back once; return
+    whether this call did.
 
     Call only for goods still in the shop (`goods_in_shop`). What a partial
     refund already put back (`refunded_quantity`) is not put back twice.
@@ -300,7 +327,10 @@ def order_stock_release(*, order: Order) -> bool:
     ).values_list("variant_id", F("quantity") - F("refunded_quantity")):
         quantities[variant_id] = quantities.get(variant_id, 0) + quantity
     stock_return(store_id=order.store_id, quantities=quantities)
-    delivery_slot_release(slot_id=order.slot_id)
+    # An express order's place is freed by the stamp above (see
+    # `express_place_book`); a slot order's unit of capacity goes back here.
+    if order.slot_id is not None:
+        delivery_slot_release(slot_id=order.slot_id)
     return True
 
 

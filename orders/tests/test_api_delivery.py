@@ -3,8 +3,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from orders.models import DeliverySlot
-from orders.tests.factories import DeliverySlotFactory
+from orders.models import DarkStore, DeliverySlot
+from orders.tests.factories import DeliverySlotFactory, OrderFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -18,15 +18,63 @@ def test_serviceability_of_a_served_pin_code(api_client, area):
         "serviceable": True,
         "area_name": "MG Road",
         "promise_minutes": 15,
+        "store": {
+            "id": area.store_id,
+            "name": "Indiranagar",
+            "opens_at": "00:00:00",
+            "closes_at": "23:59:59",
+        },
+        "is_open": True,
+        "express": {"minutes": 10, "code": None, "reason": None, "places_left": 10},
     }
+
+
+def test_serviceability_promises_more_minutes_for_a_longer_queue(api_client, area):
+    for _ in range(3):
+        OrderFactory(slot=DeliverySlotFactory(store=area.store), status="paid")
+
+    response = api_client.get("/api/v1/delivery/serviceability/?postal_code=560001")
+
+    assert response.json()["express"]["minutes"] == 10 + 3 * 2
+
+
+def test_serviceability_of_a_full_store_says_why_there_is_no_express(api_client, area):
+    DarkStore.objects.update(express_capacity=0)
+
+    response = api_client.get("/api/v1/delivery/serviceability/?postal_code=560001")
+
+    express = response.json()["express"]
+    assert response.json()["is_open"] is True
+    assert (express["minutes"], express["code"]) == (None, "express_full")
+    assert "fully booked" in express["reason"]
+
+
+def test_serviceability_of_a_closed_store(api_client, area):
+    # Hours that begin two hours from now: closed at this moment, whenever it is.
+    now = timezone.localtime()
+    DarkStore.objects.update(
+        opens_at=(now + timedelta(hours=2)).time(),
+        closes_at=(now + timedelta(hours=3)).time(),
+    )
+
+    response = api_client.get("/api/v1/delivery/serviceability/?postal_code=560001")
+
+    body = response.json()
+    assert body["is_open"] is False
+    assert (body["express"]["minutes"], body["express"]["code"]) == (
+        None,
+        "store_closed",
+    )
 
 
 def test_serviceability_of_an_unserved_pin_code(api_client, area):
     response = api_client.get("/api/v1/delivery/serviceability/?postal_code=110001")
 
     assert response.status_code == 200
-    assert response.json()["serviceable"] is False
-    assert response.json()["promise_minutes"] is None
+    body = response.json()
+    assert body["serviceable"] is False
+    assert body["promise_minutes"] is None
+    assert (body["store"], body["is_open"], body["express"]) == (None, None, None)
 
 
 @pytest.mark.parametrize(

@@ -18,11 +18,21 @@ from accounts.models import SELLERS_GROUP
 from accounts.tests.factories import AddressFactory, UserFactory
 from catalog.models import ProductVariant
 from catalog.tests.factories import ProductVariantFactory
-from orders.errors import OutOfStock, SlotFull
-from orders.models import DeliverySlot, Order, OrderStatus, StoreStock
+from orders.errors import ExpressUnavailable, OutOfStock, SlotFull
+from orders.models import (
+    DeliveryKind,
+    DeliverySlot,
+    Order,
+    OrderStatus,
+    Payment,
+    StoreStock,
+)
+from orders.payments.services import payment_refund
+from orders.selectors import store_load
 from orders.services.cancellation import order_cancel, order_expire_unpaid
 from orders.services.cart import cart_get_or_create, cart_line_add
 from orders.services.placement import order_place
+from orders.services.status import order_status_change
 from orders.services.stock import delivery_slot_book
 from orders.tests.factories import (
     DarkStoreFactory,
@@ -175,6 +185,134 @@ def test_cancel_and_expiry_racing_give_stock_back_once():
     for cancel, expire in zip(outcomes[::2], outcomes[1::2], strict=True):
         cancelled_by_shopper = isinstance(cancel, Order)
         assert cancelled_by_shopper != (expire is True)
+
+
+def _express_store_with_buyers(count, *, capacity, quantity=1):
+    """Two stores, each with 50 of a variant; `count` buyers at the first one,
+    which takes `capacity` express orders per window and has a slot."""
+    variant = ProductVariantFactory(stock=0)
+    here = DarkStoreFactory(express_capacity=capacity)
+    there = DarkStoreFactory(name="Koramangala")
+    store_stock_set(variant=variant, quantity=50, store=here)
+    store_stock_set(variant=variant, quantity=50, store=there)
+    slot = DeliverySlotFactory(store=here, capacity=100)
+    return variant, here, there, slot, _buyers(count, variant, quantity=quantity)
+
+
+def _shelves(variant):
+    return dict(
+        StoreStock.objects.filter(variant=variant).values_list("store_id", "quantity")
+    )
+
+
+def _places_taken(store):
+    return store_load(
+        store_id=store.pk, since=timezone.now() - timedelta(hours=1)
+    ).express_taken
+
+
+def _place_express(user, address):
+    return lambda: order_place(user=user, address=address, express=True)
+
+
+def test_thirty_shoppers_for_ten_express_places_make_ten_express_orders():
+    # Each shopper buys a variant of their own, so no variant lock queues them:
+    # only the express booking stands between them.
+    here = DarkStoreFactory(express_capacity=10)
+    there = DarkStoreFactory(name="Koramangala")
+    slot = DeliverySlotFactory(store=here, capacity=100)
+    ServiceAreaFactory(postal_code="560001", store=here)
+    buyers, variants = [], []
+    for _ in range(30):
+        variant = ProductVariantFactory(stock=0)
+        store_stock_set(variant=variant, quantity=5, store=here)
+        store_stock_set(variant=variant, quantity=5, store=there)
+        user = UserFactory()
+        cart_line_add(
+            cart=cart_get_or_create(user=user), variant_id=variant.pk, quantity=1
+        )
+        buyers.append((user, AddressFactory(user=user, postal_code="560001")))
+        variants.append(variant)
+
+    outcomes = _run_together([_place_express(user, addr) for user, addr in buyers])
+
+    orders = [o for o in outcomes if isinstance(o, Order)]
+    refusals = [o for o in outcomes if isinstance(o, ExpressUnavailable)]
+    assert len(orders) == 10
+    assert len(refusals) == 20
+    assert {(r.status_code, r.code) for r in refusals} == {(409, "express_full")}
+    # Each refusal offers the store's slot instead.
+    assert all([s["id"] for s in r.extra["slots"]] == [slot.pk] for r in refusals)
+    assert Order.objects.filter(delivery_kind=DeliveryKind.EXPRESS).count() == 10
+    assert Order.objects.count() == 10
+    assert _places_taken(here) == 10
+    # The refused shoppers' stock went back with their rolled-back transactions.
+    shelves = StoreStock.objects.filter(variant__in=variants)
+    assert sum(shelves.filter(store=here).values_list("quantity", flat=True)) == 140
+    assert sum(shelves.filter(store=there).values_list("quantity", flat=True)) == 150
+    assert DeliverySlot.objects.get(pk=slot.pk).booked == 0
+
+
+def test_cancel_and_expiry_racing_give_express_places_and_stock_back_once():
+    variant, here, there, _slot, buyers = _express_store_with_buyers(
+        5, capacity=5, quantity=3
+    )
+    orders = [order_place(user=u, address=a, express=True) for u, a in buyers]
+    assert _places_taken(here) == 5
+    assert _shelves(variant) == {here.pk: 35, there.pk: 50}
+    Order.objects.update(payment_due_at=timezone.now() - timedelta(minutes=1))
+
+    jobs = []
+    for order in orders:
+        jobs.append(lambda order=order: order_cancel(order=order, by=order.user))
+        jobs.append(lambda order=order: order_expire_unpaid(order_id=order.pk))
+    outcomes = _run_together(jobs)
+
+    assert _shelves(variant) == {here.pk: 50, there.pk: 50}
+    assert ProductVariant.objects.get(pk=variant.pk).stock == 100
+    assert _places_taken(here) == 0
+    for order in orders:
+        assert order.history.filter(to_status=OrderStatus.CANCELLED).count() == 1
+    for cancel, expire in zip(outcomes[::2], outcomes[1::2], strict=True):
+        assert isinstance(cancel, Order) != (expire is True)
+
+
+def test_refund_and_cancel_racing_give_an_express_place_and_stock_back_once(
+    settings,
+):
+    settings.SHOP_OFFLINE_PAYMENTS = True
+    settings.STRIPE_SECRET_KEY = ""
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    variant, here, there, _slot, buyers = _express_store_with_buyers(
+        4, capacity=4, quantity=2
+    )
+    orders = []
+    for user, address in buyers:
+        order = order_place(user=user, address=address, express=True)
+        Payment.objects.create(
+            order=order,
+            provider=Payment.Provider.OFFLINE,
+            intent_id=f"offline_{order.number}",
+            amount=order.total,
+            currency=order.currency,
+            status=Payment.Status.SUCCEEDED,
+        )
+        orders.append(order_status_change(order=order, to_status=OrderStatus.PAID))
+    assert _places_taken(here) == 4
+
+    jobs = []
+    for order in orders:
+        jobs.append(lambda order=order: payment_refund(order=order, by=staff))
+        jobs.append(lambda order=order: order_cancel(order=order, by=order.user))
+    _run_together(jobs)
+
+    assert _shelves(variant) == {here.pk: 50, there.pk: 50}
+    assert ProductVariant.objects.get(pk=variant.pk).stock == 100
+    assert _places_taken(here) == 0
+    for order in orders:
+        order.refresh_from_db()
+        assert order.refunded_amount == order.total
+        assert order.refunds.count() == 1
 
 
 def test_the_same_idempotency_key_twice_at_once_places_one_order():

@@ -7,7 +7,7 @@ from django.utils import timezone
 from accounts.models import Address
 from accounts.tests.factories import AddressFactory
 from catalog.models import ProductVariant
-from orders.models import CartLine, DeliverySlot, Order
+from orders.models import CartLine, DarkStore, DeliverySlot, Order
 from orders.tests.factories import DeliverySlotFactory, store_stock_set
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +44,9 @@ def test_checkout_page_offers_addresses_slots_and_the_bill(
     assert f'name="address" value="{address.pk}" form="checkout-form" checked' in html
     assert f'name="address" value="{far.pk}" form="checkout-form"  disabled' in html
     assert "We do not deliver to 110001 yet" in html
-    assert f'name="slot" value="{slot.pk}" form="checkout-form" checked' in html
+    assert 'name="delivery" value="express" form="checkout-form" checked' in html
+    assert "Express — arrives in about 10 minutes" in html
+    assert f'name="delivery" value="{slot.pk}" form="checkout-form" >' in html
     assert "Place order · ₹110" in html
     assert len(_token(response)) >= 16
 
@@ -140,7 +142,7 @@ def test_missing_choices_are_400(user_client, user, variant, fill_cart):
     html = response.content.decode()
     assert response.status_code == 400
     assert "Please choose a delivery address." in html
-    assert "Please choose a delivery slot." in html
+    assert "Please choose express delivery or a delivery slot." in html
 
 
 def test_checkout_is_rate_limited(
@@ -302,10 +304,11 @@ def test_an_unserved_address_asked_for_falls_back_to_a_served_one(
     assert PLACE_ENABLED in html
 
 
-def test_without_a_slot_place_order_is_disabled_with_the_reason(
+def test_without_a_slot_or_express_place_order_is_disabled_with_the_reason(
     user_client, user, address, variant, fill_cart
 ):
     DeliverySlot.objects.all().delete()
+    DarkStore.objects.update(express_capacity=0)
     fill_cart(user, (variant, 1))
 
     html = user_client.get("/checkout/").content.decode()
@@ -323,11 +326,12 @@ def test_a_full_slot_is_not_offered_and_its_absence_disables_placing(
     user_client, user, address, slot, variant, fill_cart
 ):
     DeliverySlot.objects.filter(pk=slot.pk).update(booked=slot.capacity)
+    DarkStore.objects.update(express_capacity=0)
     fill_cart(user, (variant, 1))
 
     html = user_client.get("/checkout/").content.decode()
 
-    assert f'name="slot" value="{slot.pk}"' not in html
+    assert f'name="delivery" value="{slot.pk}"' not in html
     assert PLACE_DISABLED in html
 
 
@@ -343,7 +347,7 @@ def test_checkout_opens_slots_on_demand_where_no_beat_runs(
 
     first = DeliverySlot.objects.order_by("starts_at").first()
     assert first is not None
-    assert f'name="slot" value="{first.pk}" form="checkout-form" checked' in html
+    assert f'name="delivery" value="{first.pk}" form="checkout-form" >' in html
     assert PLACE_ENABLED in html
 
 

@@ -385,6 +385,9 @@ if not 0 <= SHOP_DELIVERY_FIRST_HOUR <= SHOP_DELIVERY_LAST_HOUR <= 23:
 # Open the coming days' slots whenever slots are asked for, so a shop run
 # without Celery beat (`make run`) can always be booked.
 SHOP_DELIVERY_SLOTS_ON_DEMAND = env.bool("SHOP_DELIVERY_SLOTS_ON_DEMAND", default=False)
+# Treat every active dark store as open at any hour, whatever its opening
+# hours say, so that `make run` offers express delivery at 3 a.m. too.
+SHOP_STORES_ALWAYS_OPEN = env.bool("SHOP_STORES_ALWAYS_OPEN", default=False)
 # Anonymous catalogue pages served from the cache, keyed by the catalogue
 # generation (shop/pagecache.py); PostgreSQL only. SHOP_RELEASE names the
 # deployed code in the key; empty means a hash of the code and templates.
@@ -485,6 +488,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OrderStatusEnum": "orders.models.OrderStatus",
         "PaymentStatusEnum": "orders.models.Payment.Status",
+        "DeliveryKindEnum": "orders.models.DeliveryKind",
     },
 }
 

@@ -1,5 +1,5 @@
 """`make run`: SQLite, tasks in-process, local media, emails printed and filed,
-delivery slots opened on demand at every hour."""
+delivery slots opened on demand and stores open at every hour."""
 
 import os
 
@@ -9,6 +9,8 @@ os.environ.setdefault("DJANGO_DEBUG", "true")
 os.environ.setdefault("SHOP_DELIVERY_SLOTS_ON_DEMAND", "true")
 os.environ.setdefault("SHOP_DELIVERY_FIRST_HOUR", "0")
 os.environ.setdefault("SHOP_DELIVERY_LAST_HOUR", "23")
+# ...and the dark stores take express orders at any hour as well.
+os.environ.setdefault("SHOP_STORES_ALWAYS_OPEN", "true")
 
 from .base import *  # noqa: E402,F403
 from .base import env  # noqa: E402

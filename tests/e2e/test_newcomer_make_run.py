@@ -7,8 +7,8 @@ have: no `var/`, no database or media of ours, none of the test settings
 it is the SQLite path with tasks in-process and the offline test cards. Only
 the virtualenv is reused (a symlink, and make is told it is installed), to
 spare a reinstall. Then, in Chromium, the shopper whose login `make run`
-printed buys an item with the saved address and a slot, pays with the
-success card and downloads the invoice.
+printed buys an item with the saved address, express, pays with the
+success card, sees the countdown to the promise and downloads the invoice.
 """
 
 import contextlib
@@ -142,7 +142,9 @@ def test_a_fresh_clone_serves_and_its_demo_shopper_buys_and_pays(
     expect(page.get_by_role("link", name=product_name)).to_be_visible()
     shots(page, "cart")
 
-    # Checkout: the saved address and the first slot are chosen already.
+    # Checkout: the saved address and express delivery from its dark store
+    # are chosen already (make run's stores are open at any hour), with the
+    # store's slots beside it.
     page.get_by_role("link", name="Proceed to checkout").click()
     expect(page.get_by_role("heading", name="Checkout", exact=True)).to_be_visible()
     expect(page.get_by_role("radio", name=re.compile("Home"))).to_be_checked()
@@ -150,8 +152,13 @@ def test_a_fresh_clone_serves_and_its_demo_shopper_buys_and_pays(
         page.get_by_text(re.compile(r"Delivery in \d+ minutes")).first
     ).to_be_visible()
     expect(
-        page.get_by_role("radio", name=re.compile(r"\d\d:\d\d–\d\d:\d\d")).first
+        page.get_by_role(
+            "radio", name=re.compile(r"^Express — arrives in about \d+ minutes")
+        )
     ).to_be_checked()
+    expect(
+        page.get_by_role("radio", name=re.compile(r"\d\d:\d\d–\d\d:\d\d")).first
+    ).not_to_be_checked()
     place = page.get_by_role("button", name=re.compile("Place order"))
     expect(place).to_be_enabled()
     shots(page, "checkout")
@@ -163,6 +170,8 @@ def test_a_fresh_clone_serves_and_its_demo_shopper_buys_and_pays(
     expect(
         page.get_by_role("heading", name=re.compile("Order .* Paid"))
     ).to_be_visible()
+    expect(page.get_by_text("Express delivery, arriving by")).to_be_visible()
+    expect(page.get_by_role("timer")).to_have_text(re.compile(r"^in \d+:\d\d$"))
     shots(page, "order paid")
 
     # The invoice was made in-process and downloads as a PDF.
