@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("orders", "0007_store_operations"),
+        ("orders", "0008_store_staff_role"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
