@@ -222,6 +222,9 @@ class OrderPlaceSerializer(serializers.Serializer):
     delivery = serializers.ChoiceField(
         choices=DeliveryKind.choices,
         required=False,
+        # Not DRF's message, which repeats the input: a lone surrogate in it
+        # could not be encoded into the answer.
+        error_messages={"invalid_choice": "Choose `express` or `slot`."},
         help_text="`express` (in minutes, from the address's store) or `slot` "
         "(then `slot` is required). Without it, a `slot` means that slot, and "
         "no `slot` means express if the store offers it now, else 409 "

@@ -110,7 +110,7 @@ def test_neither_while_express_is_full_asks_for_a_slot(
     [
         ("express", True, "Express delivery takes no slot"),
         ("slot", False, "Choose a slot from delivery/slots/."),
-        ("drone", False, '"drone" is not a valid choice.'),
+        ("drone", False, "Choose `express` or `slot`."),
     ],
 )
 def test_contradictory_deliveries_are_400(

@@ -10,7 +10,17 @@ from orders.models import ServiceArea
 
 pytestmark = pytest.mark.django_db
 
-DEMO_PIN_CODES = ["560001", "560034", "560038", "560066", "560095"]
+DEMO_PIN_CODES = [
+    "560001",
+    "560008",
+    "560025",
+    "560034",
+    "560037",
+    "560038",
+    "560066",
+    "560095",
+    "560102",
+]
 
 
 def _run(*names: str) -> str:

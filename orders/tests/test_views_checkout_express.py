@@ -159,3 +159,18 @@ def test_an_order_that_arrived_or_stopped_shows_no_countdown(user_client, user, 
 
     assert "data-promise" not in html
     assert "js/countdown.js" not in html
+
+
+# EMAILS
+
+
+def test_the_packed_email_of_an_express_order_gives_its_promised_time(user):
+    from orders.emails import order_status_email_queue
+
+    order = _express_order(user, minutes=12, status=OrderStatus.PACKED)
+
+    email = order_status_email_queue(order=order, status=OrderStatus.PACKED)
+
+    promised = timezone.localtime(order.promised_at)
+    assert f"leave the store soon, to arrive by {promised:%H:%M}." in email.body_text
+    assert "for delivery" not in email.body_text
