@@ -109,7 +109,11 @@ def _buy_again(request) -> list:
     ids = products_bought_before(user=user)
     if not ids:
         return []
-    return product_cards_by_ids(ids=ids, tree=category_tree_for(request))
+    return product_cards_by_ids(
+        ids=ids,
+        tree=category_tree_for(request),
+        store_id=shopper_of(request).store_id,
+    )
 
 
 def cart(request):
