@@ -9,13 +9,14 @@ class OrdersConfig(AppConfig):
         from django.urls import register_converter
 
         from accounts.hooks import after_login_register
-        from catalog.hooks import review_eligibility_register
+        from catalog.hooks import review_eligibility_register, store_resolver_register
         from orders.context_processors import (
             delivery_area_remember_default_after_login,
         )
         from orders.converters import DocumentNumberConverter
         from orders.selectors import user_has_received_product
         from orders.services.cart import cart_merge_after_login
+        from orders.stores.shopper import store_for_catalogue
 
         register_converter(DocumentNumberConverter, "docnumber")
         # The layers run shop < accounts < catalog < orders: the lower apps
@@ -25,3 +26,4 @@ class OrdersConfig(AppConfig):
         after_login_register(delivery_area_remember_default_after_login)
         after_login_register(cart_merge_after_login)
         review_eligibility_register(user_has_received_product)
+        store_resolver_register(store_for_catalogue)
