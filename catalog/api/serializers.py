@@ -47,7 +47,7 @@ class CategoryRefSerializer(serializers.Serializer):
     slug = serializers.SlugField()
 
 
-class StoreSerializer(serializers.Serializer):
+class AvailabilityStoreSerializer(serializers.Serializer):
     """The dark store availability was read at, and the PIN code that chose it."""
 
     id = serializers.IntegerField()
@@ -237,10 +237,10 @@ class ProductDetailSerializer(serializers.ModelSerializer):
     def get_in_stock(self, product) -> bool:
         return any(v.in_stock for v in product.active_variants)
 
-    @extend_schema_field(StoreSerializer(allow_null=True))
+    @extend_schema_field(AvailabilityStoreSerializer(allow_null=True))
     def get_store(self, _product) -> dict | None:
         store = self.context.get("store")
-        return StoreSerializer(store).data if store else None
+        return AvailabilityStoreSerializer(store).data if store else None
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, product) -> str:

@@ -27,7 +27,7 @@ from catalog.api.serializers import (
     ProductListSerializer,
     ReviewCreateSerializer,
     ReviewSerializer,
-    StoreSerializer,
+    AvailabilityStoreSerializer,
 )
 from catalog.models import Product, Review
 from catalog.selectors import (
@@ -69,7 +69,7 @@ class ProductPagination(PageNumberPagination):
         store = catalogue_store_for(self.request, {})
         response.data = {
             **{k: v for k, v in response.data.items() if k != "results"},
-            "store": StoreSerializer(store).data if store else None,
+            "store": AvailabilityStoreSerializer(store).data if store else None,
             "results": response.data["results"],
         }
         return response
