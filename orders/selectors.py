@@ -9,12 +9,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import F, Prefetch, QuerySet, Sum, Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models import F, Prefetch, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from catalog.models import Product, ProductImage, ProductVariant
 from orders.invoicing.models import Invoice
+from orders.items import item_count, item_count_sql
 from orders.models import (
     Cart,
     CartLine,
@@ -76,7 +77,7 @@ def cart_summary_build(*, lines: list) -> CartSummary:
     left = quantize(max(Decimal(0), threshold - subtotal)) if lines else threshold
     return CartSummary(
         lines=lines,
-        count=sum(ln.quantity for ln in lines),
+        count=item_count(ln.quantity for ln in lines),
         subtotal=subtotal,
         delivery_fee=fee,
         total=quantize(subtotal + fee),
@@ -233,7 +234,7 @@ def order_list_for_user(*, user) -> QuerySet[Order]:
     return (
         Order.objects.filter(user=user)
         .select_related("slot")
-        .annotate(item_count=Coalesce(Sum("lines__quantity"), 0))
+        .annotate(item_count=item_count_sql())
         .order_by("-created_at", "-id")
     )
 

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 
 from catalog.models import ProductVariant
+from orders.items import item_count, items_phrase
 from orders.locks import cart_lock, carts_lock
 from orders.models import Cart, CartLine
 from orders.selectors import (
@@ -201,21 +202,23 @@ def cart_read(*, cart: Cart | None = None, cart_filter: dict | None = None) -> C
     return CartRead(summary=cart_summary_build(lines=lines), notes=notes)
 
 
-def _merge_line(*, cart, vline: CartLine, line: CartLine | None) -> tuple[bool, str]:
-    """Fold one visitor line into the cart; return whether it went in, and a note."""
+def _merge_line(*, cart, vline: CartLine, line: CartLine | None) -> tuple[int, str]:
+    """Fold one visitor line into the cart; return the units it added, and a note."""
     variant = vline.variant
     name = variant_name(variant)
     if not variant_is_sellable(variant):
-        return False, f"{name} is no longer available and was not added."
+        return 0, f"{name} is no longer available and was not added."
     limit = line_cap(variant)
     if limit <= 0:
-        return False, f"{name} is out of stock and was not added."
-    wanted = vline.quantity + (line.quantity if line else 0)
+        return 0, f"{name} is out of stock and was not added."
+    had = line.quantity if line else 0
+    wanted = vline.quantity + had
     quantity = min(wanted, limit)
     _line_store(cart=cart, variant=variant, line=line, quantity=quantity)
+    added = max(0, quantity - had)
     if quantity < wanted:
-        return True, f"Only {limit} of {name} can be bought; your cart has {quantity}."
-    return True, ""
+        return added, f"Only {limit} of {name} can be bought; your cart has {quantity}."
+    return added, ""
 
 
 @transaction.atomic
@@ -229,22 +232,24 @@ def cart_merge(*, session_key: str | None, user) -> list[str]:
     cart = cart_get_or_create(user=user)
     carts_lock(cart_ids=[visitor.pk, cart.pk])
     existing = {line.variant_id: line for line in CartLine.objects.filter(cart=cart)}
-    messages, merged = [], 0
+    messages, added = [], []
     visitor_lines = CartLine.objects.filter(cart=visitor).select_related(
         "variant__product"
     )
     for vline in visitor_lines:
-        kept, message = _merge_line(
+        units, message = _merge_line(
             cart=cart, vline=vline, line=existing.get(vline.variant_id)
         )
-        merged += kept
+        added.append(units)
         if message:
             messages.append(message)
     visitor.delete()
+    merged = item_count(added)
     if merged:
-        what = "1 item" if merged == 1 else f"{merged} items"
         verb = "is" if merged == 1 else "are"
-        messages.insert(0, f"{what} from before you logged in {verb} in your cart.")
+        messages.insert(
+            0, f"{items_phrase(merged)} from before you logged in {verb} in your cart."
+        )
     return messages
 
 
