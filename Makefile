@@ -66,12 +66,17 @@ clients: $(INSTALLED)
 	  --output $(CLIENTS)/schema.d.ts
 	clients/typescript/node_modules/.bin/tsc -p clients/typescript
 
-# axe-core for the accessibility gate (tests/e2e/test_accessibility.py), from
-# the npm registry into node_modules/ (not committed), pinned exactly.
-AXE_CORE := node_modules/axe-core/axe.min.js
-node-tools: $(AXE_CORE)
-$(AXE_CORE):
-	npm install -E --no-save --no-package-lock --no-audit --no-fund axe-core@4.11.0
+# axe-core for the accessibility gate (tests/e2e/test_accessibility.py) and
+# Lighthouse for the page-quality gate (tests/e2e/test_lighthouse.py; 13 needs
+# Node 22), from the npm registry into node_modules/ (not committed), pinned
+# exactly. One install: npm drops what a later --no-save install does not
+# name. The stamp's name carries the versions, so changing one reinstalls.
+NODE_TOOLS := axe-core@4.11.0 lighthouse@12.2.3
+NODE_TOOLS_STAMP := node_modules/.installed-$(subst @,-,$(subst $() ,_,$(NODE_TOOLS)))
+node-tools: $(NODE_TOOLS_STAMP)
+$(NODE_TOOLS_STAMP):
+	npm install -E --no-save --no-package-lock --no-audit --no-fund $(NODE_TOOLS)
+	touch $@
 
 # The demo pictures are drawn from this font; without it they are initials.
 emoji-font:

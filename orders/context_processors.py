@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
 from catalog.selectors import category_tree_for, product_cards_by_ids
+from orders.items import item_count
 from orders.pricing import subtotal_of
 from orders.selectors import (
     SESSION_CART_KEY,
@@ -44,7 +45,7 @@ def cart_state_forget(request) -> None:
 
 def _state_from_rows(rows) -> dict:
     return {
-        "count": sum(quantity for _id, quantity, _price in rows),
+        "count": item_count(quantity for _id, quantity, _price in rows),
         "subtotal": subtotal_of((price, qty) for _id, qty, price in rows),
         "quantities": {variant_id: quantity for variant_id, quantity, _p in rows},
     }

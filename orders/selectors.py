@@ -17,7 +17,6 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Sum,
     Window,
 )
 from django.db.models.functions import Coalesce, RowNumber
@@ -26,6 +25,7 @@ from django.utils import timezone
 from accounts.models import Address
 from catalog.models import Product, ProductImage, ProductVariant
 from orders.invoicing.models import Invoice
+from orders.items import item_count, item_count_sql
 from orders.models import (
     Cart,
     CartLine,
@@ -95,7 +95,7 @@ def cart_summary_build(*, lines: list, unavailable: list = ()) -> CartSummary:
     left = quantize(max(Decimal(0), threshold - subtotal)) if lines else threshold
     return CartSummary(
         lines=lines,
-        count=sum(ln.quantity for ln in lines),
+        count=item_count(ln.quantity for ln in lines),
         subtotal=subtotal,
         delivery_fee=fee,
         total=quantize(subtotal + fee),
@@ -357,7 +357,7 @@ def order_list_for_user(*, user) -> QuerySet[Order]:
     return (
         Order.objects.filter(user=user)
         .select_related("slot", "store")
-        .annotate(item_count=Coalesce(Sum("lines__quantity"), 0))
+        .annotate(item_count=item_count_sql())
         .order_by("-created_at", "-id")
     )
 

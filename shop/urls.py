@@ -1,12 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView
 
 from accounts.views import admin_login_view
 from shop import health
 from shop.api_docs import ApiDocsView
+from shop.views import media_serve
 
 handler400 = "shop.views.bad_request"
 handler404 = "shop.views.page_not_found"
@@ -39,7 +39,6 @@ if not settings.AWS_STORAGE_BUCKET_NAME:
     urlpatterns.append(
         path(
             f"{settings.MEDIA_URL.strip('/')}/<path:path>",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
+            media_serve,
         )
     )

@@ -1,10 +1,11 @@
 import sys
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
-from django.views import defaults
+from django.views import defaults, static
 
 from shop.errors import API_PREFIX, api_refusal
 
@@ -38,4 +39,20 @@ def server_error(request):
     else:
         response = HttpResponse(loader.get_template("503.html").render(), status=503)
     response["Retry-After"] = str(OUTAGE_RETRY_AFTER)
+    return response
+
+
+# A year, as WhiteNoise keeps hashed static files.
+MEDIA_CACHE_CONTROL = "public, max-age=31536000, immutable"
+
+
+def media_serve(request, path):
+    """Serve a local media file (`make run`, tests; production media is on S3).
+
+    A media name never comes to hold other bytes: uploads are named by uuid,
+    the storage gives a taken name a suffix instead of overwriting it, and the
+    demo pictures are written once. So a browser may keep a file for a year.
+    """
+    response = static.serve(request, path, document_root=settings.MEDIA_ROOT)
+    response["Cache-Control"] = MEDIA_CACHE_CONTROL
     return response

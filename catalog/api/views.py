@@ -22,12 +22,12 @@ from catalog.api.filters import (
     catalogue_store_of_query,
 )
 from catalog.api.serializers import (
+    AvailabilityStoreSerializer,
     CategorySerializer,
     ProductDetailSerializer,
     ProductListSerializer,
     ReviewCreateSerializer,
     ReviewSerializer,
-    AvailabilityStoreSerializer,
 )
 from catalog.models import Product, Review
 from catalog.selectors import (

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 
 from catalog.models import ProductVariant
+from orders.items import item_count, items_phrase
 from orders.locks import cart_lock, carts_lock
 from orders.models import Cart, CartLine
 from orders.selectors import (
@@ -245,21 +246,23 @@ def cart_read(
 
 def _merge_line(
     *, cart, vline: CartLine, line: CartLine | None, store_id: int | None
-) -> tuple[bool, str]:
-    """Fold one visitor line into the cart; return whether it went in, and a note."""
+) -> tuple[int, str]:
+    """Fold one visitor line into the cart; return the units it added, and a note."""
     variant = vline.variant
     name = variant_name(variant)
     if not variant_is_sellable(variant):
-        return False, f"{name} is no longer available and was not added."
+        return 0, f"{name} is no longer available and was not added."
     limit = line_cap(variant)
     if limit <= 0:
-        return False, f"{_out_of_stock(variant, store_id=store_id)} and was not added."
-    wanted = vline.quantity + (line.quantity if line else 0)
+        return 0, f"{_out_of_stock(variant, store_id=store_id)} and was not added."
+    had = line.quantity if line else 0
+    wanted = vline.quantity + had
     quantity = min(wanted, limit)
     _line_store(cart=cart, variant=variant, line=line, quantity=quantity)
+    added = max(0, quantity - had)
     if quantity < wanted:
-        return True, f"Only {limit} of {name} can be bought; your cart has {quantity}."
-    return True, ""
+        return added, f"Only {limit} of {name} can be bought; your cart has {quantity}."
+    return added, ""
 
 
 @transaction.atomic
@@ -276,22 +279,24 @@ def cart_merge(
     cart = cart_get_or_create(user=user)
     carts_lock(cart_ids=[visitor.pk, cart.pk])
     existing = {line.variant_id: line for line in CartLine.objects.filter(cart=cart)}
-    messages, merged = [], 0
+    messages, added = [], []
     for vline in cart_lines_for_display(cart=visitor, store_id=store_id):
-        kept, message = _merge_line(
+        units, message = _merge_line(
             cart=cart,
             vline=vline,
             line=existing.get(vline.variant_id),
             store_id=store_id,
         )
-        merged += kept
+        added.append(units)
         if message:
             messages.append(message)
     visitor.delete()
+    merged = item_count(added)
     if merged:
-        what = "1 item" if merged == 1 else f"{merged} items"
         verb = "is" if merged == 1 else "are"
-        messages.insert(0, f"{what} from before you logged in {verb} in your cart.")
+        messages.insert(
+            0, f"{items_phrase(merged)} from before you logged in {verb} in your cart."
+        )
     return messages
 
 

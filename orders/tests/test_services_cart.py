@@ -171,7 +171,7 @@ def test_merge_moves_the_visitor_cart_into_the_users(user, variant):
 
     notes = cart_merge(session_key="visitor-1", user=user)
 
-    assert notes == ["1 item from before you logged in is in your cart."]
+    assert notes == ["3 items from before you logged in are in your cart."]
     assert _quantities(Cart.objects.get(user=user)) == {variant.pk: 3}
     assert not Cart.objects.filter(session_key="visitor-1").exists()
 

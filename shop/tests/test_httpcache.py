@@ -105,3 +105,17 @@ def test_json_and_html_are_gzipped_for_clients_that_accept_it(variant):
     assert api["Content-Encoding"] == page["Content-Encoding"] == "gzip"
     assert b"Toned Milk" in gzip.decompress(api.content)
     assert b"Toned Milk" in gzip.decompress(page.content)
+
+
+def test_a_local_media_file_is_kept_for_a_year():
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    name = default_storage.save("products/thumbs/a1b2.webp", ContentFile(b"RIFF"))
+
+    response = Client().get(f"/media/{name}")
+
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert b"".join(response.streaming_content) == b"RIFF"
+    assert Client().get("/media/products/thumbs/missing.webp").status_code == 404

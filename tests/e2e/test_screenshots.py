@@ -89,10 +89,19 @@ def test_main_pages_photographed(live_shop, demo_shop, request, size):
     for name, path in pages.items():
         page.goto(live_shop(path))
         page.wait_for_load_state("networkidle")
-        # Lazy pictures (in the rows, too, that scroll sideways) load at once.
+        # Lazy pictures (in the rows, too, that scroll sideways) load at once,
+        # and rows drawn only near the screen (content-visibility) are drawn:
+        # a page-long picture is no screen.
         page.evaluate(
-            """() => document.querySelectorAll("img[loading=lazy]").forEach(
-                (img) => { img.loading = "eager"; })"""
+            """() => {
+                document.querySelectorAll("img[loading=lazy]").forEach(
+                    (img) => { img.loading = "eager"; });
+                document.querySelectorAll("main *").forEach((el) => {
+                    if (getComputedStyle(el).contentVisibility === "auto") {
+                        el.style.contentVisibility = "visible";
+                    }
+                });
+            }"""
         )
         page.wait_for_function(
             "() => Array.from(document.images).every((img) => img.complete)"

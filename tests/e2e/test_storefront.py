@@ -219,6 +219,51 @@ def test_add_to_cart_is_above_the_fold_on_a_phone(live_shop, full_shop, phone_pa
     page.problems.assert_none()
 
 
+def _filter_rows(page) -> dict:
+    """Measure the listing's filter controls: rows they take, and the bar's box."""
+    return page.evaluate(
+        """() => {
+            const bar = document.getElementById("listing-filters");
+            const controls = [...bar.children].map((el) => el.getBoundingClientRect())
+                .filter((box) => box.width > 0);
+            const tops = controls.map((box) => box.top);
+            const bottoms = controls.map((box) => box.bottom);
+            return {
+                controls: controls.length,
+                oneRow: Math.max(...tops) < Math.min(...bottoms),
+                barHeight: bar.getBoundingClientRect().height,
+                tallest: Math.max(...controls.map((box) => box.height)),
+            };
+        }"""
+    )
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_the_filters_take_one_row_on_a_phone(live_shop, full_shop, request, javascript):
+    page = request.getfixturevalue(
+        "phone_page" if javascript else "phone_page_without_js"
+    )
+    for path in ("/c/fresh-fruits/", "/search/?q=fresh"):
+        page.goto(live_shop(path))
+        rows = _filter_rows(page)
+        # Price, brand, in stock, rating, sort (and Apply without JavaScript).
+        assert rows["controls"] == (5 if javascript else 6), path
+        assert rows["oneRow"], path
+        assert rows["barHeight"] < 1.5 * rows["tallest"], path
+        assert _page_width(page)[0] == 390, path
+
+    # The row scrolls sideways; an open filter still shows whole on the screen.
+    page.locator("#listing-filters").evaluate("(bar) => { bar.scrollLeft = 60; }")
+    page.locator("summary", has_text="Brand").click()
+    brands = page.get_by_role("group", name="Brands")
+    box = brands.bounding_box()
+    assert box["x"] >= 0
+    assert box["x"] + box["width"] <= 390
+    # Drawn, not clipped by the scrolling row: the click lands on the brand.
+    assert _covered(page, brands.locator("label").first) == ""
+    page.problems.assert_none()
+
+
 def test_the_cart_has_a_sticky_checkout_bar_on_a_phone(
     live_shop, full_shop, phone_page
 ):
