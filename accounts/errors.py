@@ -26,13 +26,32 @@ class AlreadyVerified(Conflict):
 
 
 class TokenInvalid(DomainError):
-    """A verification or reset link that is tampered, used, expired or stale."""
+    """A verification or reset link that is tampered, used, expired or stale.
+
+    403: the request is well formed, and the link does not allow what it asks.
+    """
 
     code = "token_invalid"
-    status_code = status.HTTP_400_BAD_REQUEST
+    status_code = status.HTTP_403_FORBIDDEN
 
 
-class DefaultAddressRequired(DomainError):
+WRONG_PASSWORD_MESSAGE = "Your current password is incorrect."
+
+
+class WrongPassword(DomainError):
+    """The current password sent to confirm a change is not the account's.
+
+    403 like a refused link: the request is well formed and not allowed.
+    """
+
+    code = "wrong_password"
+    status_code = status.HTTP_403_FORBIDDEN
+
+    def __init__(self, *, field: str, message: str = WRONG_PASSWORD_MESSAGE):
+        super().__init__(message, extra={"fields": {field: [message]}})
+
+
+class DefaultAddressRequired(Conflict):
     code = "default_required"
 
     def __init__(self):

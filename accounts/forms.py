@@ -53,9 +53,9 @@ def _password_field(label: str, autocomplete: str, **kwargs) -> forms.CharField:
     )
 
 
-def password_hint() -> str:
-    """Return the password rules as one hint under the field, not Django's list."""
-    min_length = next(
+def password_min_length() -> int:
+    """Return the shortest password the configured validators accept."""
+    return next(
         (
             validator.min_length
             for validator in password_validation.get_default_password_validators()
@@ -63,9 +63,13 @@ def password_hint() -> str:
         ),
         1,
     )
+
+
+def password_hint() -> str:
+    """Return the password rules as one hint under the field, not Django's list."""
     return (
-        f"At least {min_length} characters; not only numbers, not a common "
-        "password, and not like your name or email."
+        f"At least {password_min_length()} characters; not only numbers, not a "
+        "common password, and not like your name or email."
     )
 
 

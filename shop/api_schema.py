@@ -18,7 +18,8 @@ ERROR_DESCRIPTIONS = {
     400: "The request is not valid; `fields` names the fields at fault.",
     401: "No valid access token (missing, expired, tampered or revoked), "
     "or wrong credentials.",
-    403: "Not allowed: the account may not do this, or the CSRF check failed.",
+    403: "Not allowed: the account may not do this, the link or password "
+    "sent does not allow it, or the CSRF check failed.",
     404: "Not found, or not yours.",
     405: "The method is not allowed here.",
     406: "None of the media types in Accept can be answered (JSON, or a PDF "

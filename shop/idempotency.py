@@ -9,6 +9,7 @@ SHOP_IDEMPOTENCY_KEY_HOURS (24); after that it starts afresh.
 
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -24,6 +25,10 @@ from shop.models import IdempotencyRecord
 HEADER = "Idempotency-Key"
 # An Idempotency-Key longer than this cannot be stored.
 KEY_MAX = 96
+# Visible ASCII only: what every HTTP stack carries unchanged in a header.
+# The schema states the same pattern.
+KEY_PATTERN = rf"^[!-~]{{1,{KEY_MAX}}}$"
+_KEY = re.compile(KEY_PATTERN)
 REPLAYED_HEADER = "Idempotent-Replayed"
 
 
@@ -34,13 +39,13 @@ class IdempotencyKeyReused(DomainError):
 
 def idempotency_key_from(request) -> str | None:
     """Return the request's Idempotency-Key, None without one; raise if malformed."""
-    raw = request.headers.get(HEADER)
-    if raw is None:
+    key = request.headers.get(HEADER)
+    if key is None:
         return None
-    key = raw.strip()
-    if not key or len(key) > KEY_MAX or not key.isprintable():
+    if not _KEY.fullmatch(key):
         raise DomainError(
-            f"The Idempotency-Key header must be 1 to {KEY_MAX} printable characters.",
+            f"The Idempotency-Key header must be 1 to {KEY_MAX} visible ASCII "
+            "characters, without spaces.",
             code="invalid",
         )
     return key

@@ -13,8 +13,15 @@ from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.tokens import UntypedToken
 
 from accounts import selectors, services
-from accounts.api.fields import PhoneField, PinCodeField
-from accounts.forms import LOGIN_FAILED_MESSAGE, PASSWORD_MAX_LENGTH
+from accounts.api.fields import (
+    NewPasswordField,
+    PasswordField,
+    PhoneField,
+    PhoneOrBlankField,
+    PinCodeField,
+)
+from accounts.errors import WrongPassword
+from accounts.forms import LOGIN_FAILED_MESSAGE
 from accounts.jwt import ShopRefreshToken
 from accounts.models import Address, User, email_canonical
 from accounts.validators import (
@@ -23,16 +30,6 @@ from accounts.validators import (
     phone_clean,
     postal_code_clean,
 )
-
-
-def _password_field(**kwargs) -> serializers.CharField:
-    return serializers.CharField(
-        write_only=True,
-        trim_whitespace=False,
-        max_length=PASSWORD_MAX_LENGTH,
-        style={"input_type": "password"},
-        **kwargs,
-    )
 
 
 def _validate_password(password: str, user: User) -> None:
@@ -61,7 +58,7 @@ class ProfileSerializer(serializers.ModelSerializer):
 class RegisterSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
     name = serializers.CharField(max_length=150)
-    password = _password_field(
+    password = NewPasswordField(
         help_text="Checked by the password validators: long enough, not common, "
         "not all digits, not like the email or name."
     )
@@ -99,7 +96,7 @@ class TokenObtainSerializer(TokenObtainPairSerializer):
         self.fields[self.username_field] = serializers.EmailField(
             write_only=True, max_length=254
         )
-        self.fields["password"] = _password_field()
+        self.fields["password"] = PasswordField()
         self.fields["refresh_in_cookie"] = serializers.BooleanField(
             write_only=True, required=False, default=False
         )
@@ -118,7 +115,7 @@ class LoginSerializer(serializers.Serializer):
     """The documented body of `auth/token/`."""
 
     email = serializers.EmailField(max_length=254)
-    password = _password_field()
+    password = PasswordField()
     refresh_in_cookie = serializers.BooleanField(
         required=False,
         default=False,
@@ -185,7 +182,9 @@ class PasswordResetSerializer(serializers.Serializer):
 class PasswordResetConfirmSerializer(serializers.Serializer):
     uid = serializers.CharField(max_length=64)
     token = serializers.CharField(max_length=128)
-    new_password = _password_field()
+    new_password = NewPasswordField(
+        help_text="Checked by the password validators, as at sign-up."
+    )
 
     def validate(self, attrs):
         # The link first: validators compare the password with this user.
@@ -198,27 +197,36 @@ class PasswordResetConfirmSerializer(serializers.Serializer):
 
 
 class PasswordChangeSerializer(serializers.Serializer):
-    old_password = _password_field()
-    new_password = _password_field()
+    old_password = PasswordField(
+        help_text="The password the account has now; a wrong one is 403 "
+        "`wrong_password`."
+    )
+    new_password = NewPasswordField(
+        help_text="Checked by the password validators, as at sign-up."
+    )
     refresh_in_cookie = serializers.BooleanField(
         required=False,
         default=False,
         help_text="Answer the new refresh token in the HttpOnly cookie.",
     )
 
-    def validate_old_password(self, value: str) -> str:
-        if not self.context["request"].user.check_password(value):
-            raise serializers.ValidationError("Your current password is incorrect.")
-        return value
-
     def validate_new_password(self, value: str) -> str:
         _validate_password(value, self.context["request"].user)
         return value
 
+    def validate(self, attrs):
+        # After the fields: a malformed request is 400 before any password check.
+        if not self.context["request"].user.check_password(attrs["old_password"]):
+            raise WrongPassword(field="old_password")
+        return attrs
+
+
+PASSWORD_NEEDED = "Enter your current password to change your email."
+
 
 class ProfileUpdateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=150, required=False)
-    phone = serializers.CharField(
+    phone = PhoneOrBlankField(
         max_length=20,
         required=False,
         allow_blank=True,
@@ -229,8 +237,10 @@ class ProfileUpdateSerializer(serializers.Serializer):
         required=False,
         help_text="A new email must be verified again: a link is sent to it.",
     )
-    current_password = _password_field(
-        required=False, help_text="Required when the email changes."
+    current_password = PasswordField(
+        required=False,
+        help_text="Required with a new `email`: without it, or with a wrong "
+        "one, 403 `wrong_password`.",
     )
 
     def validate_phone(self, value: str) -> str:
@@ -244,15 +254,16 @@ class ProfileUpdateSerializer(serializers.Serializer):
         user = self.context["request"].user
         email = attrs.get("email")
         email_changes = email is not None and email != user.email
-        password = attrs.get("current_password") or ""
-        if email_changes and not user.check_password(password):
-            raise serializers.ValidationError(
-                {
-                    "current_password": [
-                        "Enter your current password to change your email."
-                    ]
-                }
-            )
+        if not email_changes:
+            return attrs
+        # Left out or wrong, it is the same refusal of a well-formed request:
+        # a JSON Schema that makes one field need another breaks the
+        # generated clients, so the schema says it in words.
+        password = attrs.get("current_password")
+        if not password:
+            raise WrongPassword(field="current_password", message=PASSWORD_NEEDED)
+        if not user.check_password(password):
+            raise WrongPassword(field="current_password")
         return attrs
 
 

@@ -7,12 +7,14 @@ in the `X-CSRFToken` header.
 """
 
 from django.middleware.csrf import CsrfViewMiddleware, get_token
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
+    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import exceptions, generics, permissions, serializers, status
+from rest_framework import exceptions, generics, permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt import views as jwt_views
@@ -120,11 +122,26 @@ def _refresh_from_request(request) -> tuple[str, bool]:
     if cookie:
         _csrf_enforce(request)
         return cookie, True
-    raise serializers.ValidationError({"refresh": [NO_REFRESH_MESSAGE]})
+    # Neither is a request without credentials (401, as with no access
+    # token), not a malformed one: the schema cannot say "body or cookie",
+    # and a cookie-mode SPA whose cookie expired learns to log in again.
+    raise exceptions.NotAuthenticated(NO_REFRESH_MESSAGE)
 
 
 def _token_invalid(error: TokenError) -> exceptions.AuthenticationFailed:
     return exceptions.AuthenticationFailed(str(error.args[0]), code="token_not_valid")
+
+
+REFRESH_COOKIE_PARAMETER = OpenApiParameter(
+    REFRESH_COOKIE,
+    OpenApiTypes.STR,
+    OpenApiParameter.COOKIE,
+    required=False,
+    description="Cookie mode: the HttpOnly refresh cookie the login set; the "
+    "browser sends it. Used when the body has no `refresh`, and then the "
+    "csrftoken cookie's value must be in X-CSRFToken (else 403 `csrf_failed`). "
+    "With neither: 401 `not_authenticated`.",
+)
 
 
 class RegisterView(APIView):
@@ -157,9 +174,10 @@ class EmailVerifyView(APIView):
         description="`token` is the last path segment of the emailed link "
         "(/account/verify/<token>/). Links expire after "
         "ACCOUNT_EMAIL_VERIFICATION_MAX_AGE seconds and only verify the email "
-        "they were sent to. Codes: `token_invalid`, `token_expired`.",
+        "they were sent to. A link that does not verify is 403 "
+        "`token_invalid`, or `token_expired` when it is too old.",
         request=EmailVerifySerializer,
-        responses={200: MessageSerializer, **error_responses(400, 415)},
+        responses={200: MessageSerializer, **error_responses(400, 403, 415)},
     )
     def post(self, request):
         serializer = EmailVerifySerializer(data=request.data)
@@ -221,6 +239,7 @@ class TokenRefreshView(jwt_views.TokenRefreshView):
         f"from the body or, in cookie mode, from the `{REFRESH_COOKIE}` cookie "
         "(then X-CSRFToken must match the csrftoken cookie, else 403). "
         "Rate limited per IP (SHOP_RATE_TOKEN_REFRESH).",
+        parameters=[REFRESH_COOKIE_PARAMETER],
         request=RefreshSerializer,
         responses={
             200: TokenPairSerializer,
@@ -250,6 +269,7 @@ class LogoutView(jwt_views.TokenBlacklistView):
         "the cookie (with the CSRF header); the cookie is cleared. Every access "
         "token of the account handed out so far stops working at once (other "
         "devices get a new one with their own refresh token).",
+        parameters=[REFRESH_COOKIE_PARAMETER],
         request=RefreshSerializer,
         responses={
             204: OpenApiResponse(description="Logged out."),
@@ -305,10 +325,10 @@ class PasswordResetConfirmView(APIView):
         summary="Set a new password with the emailed uid and token",
         description="uid and token are the two last path segments of the emailed "
         "link (/account/reset/<uid>/<token>/). The link works once. Every "
-        "session and refresh token of the account stops working. 400 "
+        "session and refresh token of the account stops working. 403 "
         "`token_invalid` for a used, expired or tampered link.",
         request=PasswordResetConfirmSerializer,
-        responses={200: MessageSerializer, **error_responses(400, 415)},
+        responses={200: MessageSerializer, **error_responses(400, 403, 415)},
     )
     def post(self, request):
         serializer = PasswordResetConfirmSerializer(data=request.data)
@@ -332,12 +352,13 @@ class MeView(APIView):
     @extend_schema(
         tags=TAG_ME,
         summary="Change name, phone or email",
-        description="A new email needs `current_password`; it clears the "
+        description="A new email needs `current_password` (403 "
+        "`wrong_password` without it or when it is not the account's); it clears the "
         "verification and sends a link to the new address. 409 `email_taken`.",
         request=ProfileUpdateSerializer,
         responses={
             200: ProfileSerializer,
-            **error_responses(400, 401, 409, 415, 429),
+            **error_responses(400, 401, 403, 409, 415, 429),
         },
     )
     def patch(self, request):
@@ -360,11 +381,14 @@ class PasswordChangeView(APIView):
     @extend_schema(
         tags=TAG_ME,
         summary="Change the password",
-        description="Checks the old password. Every session and refresh token "
-        "of the account stops working; the answer carries a new token pair "
-        "for this client.",
+        description="Checks the old password (403 `wrong_password`). Every "
+        "session and refresh token of the account stops working; the answer "
+        "carries a new token pair for this client.",
         request=PasswordChangeSerializer,
-        responses={200: TokenPairSerializer, **error_responses(400, 401, 415, 429)},
+        responses={
+            200: TokenPairSerializer,
+            **error_responses(400, 401, 403, 415, 429),
+        },
     )
     def post(self, request):
         password_check_rate_check(request, email=request.user.email)
@@ -424,9 +448,12 @@ class AddressListView(generics.ListCreateAPIView):
     patch=extend_schema(
         tags=TAG_ME,
         summary="Change an address, or make it the default",
-        description="`is_default: false` on the default is 400 "
+        description="`is_default: false` on the default is 409 "
         "`default_required`: make another address the default instead.",
-        responses={200: AddressSerializer, **error_responses(400, 401, 404, 415)},
+        responses={
+            200: AddressSerializer,
+            **error_responses(400, 401, 404, 409, 415),
+        },
     ),
     delete=extend_schema(
         tags=TAG_ME,

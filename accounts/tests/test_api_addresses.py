@@ -122,7 +122,7 @@ def test_the_default_cannot_be_unset(auth_api_client, user):
         detail(address.pk), {"is_default": False, "city": "Pune"}, format="json"
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert response.json()["code"] == "default_required"
     address.refresh_from_db()
     assert address.is_default

@@ -168,11 +168,12 @@ def test_an_access_token_is_not_a_refresh_token(api_client, user):
 
 
 @pytest.mark.django_db
-def test_refresh_without_a_token_is_400(api_client):
+def test_refresh_without_a_token_is_401(api_client):
     response = api_client.post(REFRESH, {}, format="json")
 
-    assert response.status_code == 400
-    assert list(response.json()["fields"]) == ["refresh"]
+    assert response.status_code == 401
+    assert response.json()["code"] == "not_authenticated"
+    assert response["WWW-Authenticate"] == 'Bearer realm="api"'
 
 
 @pytest.mark.django_db

@@ -4,13 +4,15 @@ The filter set only checks and documents the parameters; the listing itself
 is `catalog.selectors.product_list`, the same query the pages run.
 """
 
+from decimal import Decimal
+
 import django_filters
 from django import forms
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
 
 from accounts.validators import PIN_CODE_HELP, PIN_CODE_PATTERN, postal_code_clean
-from catalog.forms import BrandsField, ProductFilterForm, StrictBooleanField
+from catalog.forms import BrandsField, StrictBooleanField
 from catalog.hooks import CatalogueStore, store_resolve
 from catalog.search import SEARCH_MAX_LENGTH
 from catalog.selectors import ORDERINGS, category_tree_for, product_list
@@ -136,6 +138,38 @@ class StoreFilter(django_filters.Filter):
     field_class = StoreIdFormField
 
 
+# The price column's range: 12 digits, 2 of them after the point.
+PRICE_MAX = Decimal("9999999999.99")
+PRICE_STEP = Decimal("0.01")
+RATING_STEP = Decimal("0.1")
+
+
+def _number_schema(*, maximum: Decimal, step: Decimal, description: str) -> dict:
+    return {
+        "type": "number",
+        "minimum": 0,
+        "maximum": float(maximum),
+        "multipleOf": float(step),
+        "description": description,
+    }
+
+
+def _decimal_filter(*, maximum: Decimal, step: Decimal, description: str):
+    """A non-negative number filter whose bounds and decimals the schema states."""
+
+    @extend_schema_field(
+        _number_schema(maximum=maximum, step=step, description=description)
+    )
+    class DecimalFilter(django_filters.NumberFilter):
+        pass
+
+    digits = len(maximum.quantize(step).as_tuple().digits)
+    places = -step.as_tuple().exponent
+    return DecimalFilter(
+        min_value=0, max_value=maximum, max_digits=digits, decimal_places=places
+    )
+
+
 class ProductFilter(django_filters.FilterSet):
     category = django_filters.CharFilter(
         max_length=120,
@@ -147,26 +181,23 @@ class ProductFilter(django_filters.FilterSet):
         "typos are forgiven. An exact SKU finds its product. "
         f"Only the first {SEARCH_MAX_LENGTH} characters count.",
     )
-    min_price = django_filters.NumberFilter(
-        min_value=0,
-        max_digits=12,
-        decimal_places=2,
-        help_text="Lowest price (INR), inclusive.",
+    min_price = _decimal_filter(
+        maximum=PRICE_MAX,
+        step=PRICE_STEP,
+        description="Lowest price (INR), inclusive; at most 2 decimals.",
     )
-    max_price = django_filters.NumberFilter(
-        min_value=0,
-        max_digits=12,
-        decimal_places=2,
-        help_text="Highest price (INR), inclusive; not below min_price.",
+    max_price = _decimal_filter(
+        maximum=PRICE_MAX,
+        step=PRICE_STEP,
+        description="Highest price (INR), inclusive; at most 2 decimals. "
+        "Below min_price nothing matches.",
     )
     brand = BrandsFilter()
     in_stock = InStockFilter()
-    rating_min = django_filters.NumberFilter(
-        min_value=0,
-        max_value=5,
-        max_digits=3,
-        decimal_places=1,
-        help_text="Lowest average rating, 0 to 5.",
+    rating_min = _decimal_filter(
+        maximum=Decimal("5"),
+        step=RATING_STEP,
+        description="Lowest average rating, 0 to 5 in steps of 0.1.",
     )
     postal_code = PostalCodeFilter(max_length=12)
     store = StoreFilter()
@@ -178,8 +209,10 @@ class ProductFilter(django_filters.FilterSet):
     )
 
     class Meta:
-        # The filters above replace the form's fields; its price-range rule stays.
-        form = ProductFilterForm
+        # Not the pages' ProductFilterForm: it refuses a max_price below
+        # min_price to tell a person, but to an API client that is a valid
+        # query (no schema relates two parameters) that matches nothing.
+        form = forms.Form
         fields = []
 
     def filter_queryset(self, queryset):

@@ -7,7 +7,6 @@ the shared exception handler answers as `{"code", "detail", ...}`.
 
 from dataclasses import fields
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -18,6 +17,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.api.fields import PIN_CODE_SCHEMA
 from accounts.selectors import address_get_for_user
 from orders import selectors
 from orders.api.serializers import (
@@ -44,8 +44,9 @@ from orders.services.delivery import delivery_slots_offer
 from orders.services.express import express_promise
 from orders.services.placement import order_place
 from shop.api_schema import ErrorSerializer, error_responses
-from shop.errors import DomainError, NotFound
+from shop.errors import NotFound
 from shop.idempotency import KEY_MAX as IDEMPOTENCY_KEY_MAX
+from shop.idempotency import KEY_PATTERN as IDEMPOTENCY_KEY_PATTERN
 from shop.idempotency import (
     idempotency_key_from,
     idempotency_record_claim,
@@ -109,10 +110,11 @@ def _cart_line_of_user(*, user, line_id: int) -> CartLine:
 
 IDEMPOTENCY_PARAMETER = OpenApiParameter(
     "Idempotency-Key",
-    OpenApiTypes.STR,
+    {"type": "string", "pattern": IDEMPOTENCY_KEY_PATTERN},
     OpenApiParameter.HEADER,
     required=False,
-    description=f"Any unique string up to {IDEMPOTENCY_KEY_MAX} characters, "
+    description=f"Any unique string of 1 to {IDEMPOTENCY_KEY_MAX} visible ASCII "
+    "characters (no spaces), such as a UUID, "
     "remembered for 24 hours; a retry of the same request with the same key "
     "is answered without doing it twice, and a different request with it is "
     "refused with 422 `idempotency_key_reused`.",
@@ -241,7 +243,7 @@ class CartItemView(APIView):
 
 POSTAL_CODE_PARAMETER = OpenApiParameter(
     "postal_code",
-    OpenApiTypes.STR,
+    PIN_CODE_SCHEMA,
     OpenApiParameter.QUERY,
     required=True,
     description="A 6-digit PIN code, e.g. 560001.",
@@ -292,9 +294,10 @@ class SlotListView(APIView):
         operation_id="delivery_slots",
         summary="Bookable delivery slots for a PIN code",
         description="Future, open slots with capacity left, soonest first. "
-        "A PIN code the shop does not serve is refused with `not_serviceable`.",
+        "A PIN code no store serves is 404 `not_serviceable` (serviceability "
+        "says so without an error).",
         parameters=[POSTAL_CODE_PARAMETER],
-        responses={200: SlotListSerializer, **error_responses(400)},
+        responses={200: SlotListSerializer, **error_responses(400, 404)},
         tags=TAG_DELIVERY,
     )
     def get(self, request):
@@ -303,7 +306,7 @@ class SlotListView(APIView):
         postal_code = query.validated_data["postal_code"]
         area = selectors.service_area_get(postal_code=postal_code)
         if area is None:
-            raise DomainError(
+            raise NotFound(
                 f"Sorry, we do not deliver to {postal_code} yet.",
                 code="not_serviceable",
             )

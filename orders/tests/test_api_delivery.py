@@ -113,7 +113,7 @@ def test_slots_lists_only_bookable_slots_with_what_is_left(api_client, area):
 def test_slots_refuse_an_unserved_pin_code(api_client, area, slot):
     response = api_client.get("/api/v1/delivery/slots/?postal_code=110001")
 
-    assert response.status_code == 400
+    assert response.status_code == 404
     assert response.json()["code"] == "not_serviceable"
 
 

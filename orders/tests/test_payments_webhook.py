@@ -257,7 +257,7 @@ def test_an_unknown_event_type_is_acknowledged_and_ignored(
 
 
 def _refused(response, order, payment):
-    assert response.status_code == 400
+    assert response.status_code == 403
     assert response.json()["code"] == "invalid_signature"
     assert StripeEvent.objects.count() == 0
     order.refresh_from_db()

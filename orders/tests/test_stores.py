@@ -253,7 +253,7 @@ def test_a_code_of_a_closed_store_is_refused_by_the_api(api_client, two_stores):
     slots = api_client.get("/api/v1/delivery/slots/?postal_code=560095")
     check = api_client.get("/api/v1/delivery/serviceability/?postal_code=560095")
 
-    assert (slots.status_code, slots.json()["code"]) == (400, "not_serviceable")
+    assert (slots.status_code, slots.json()["code"]) == (404, "not_serviceable")
     assert (check.status_code, check.json()["serviceable"]) == (200, False)
 
 

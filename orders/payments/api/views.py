@@ -36,6 +36,17 @@ class WebhookNotConfigured(DomainError):
     status_code = 503
 
 
+class SignatureRefused(DomainError):
+    """A delivery Stripe did not sign: well formed or not, it may not act (403)."""
+
+    code = "invalid_signature"
+    status_code = 403
+
+
+# What Stripe sends: the time, then one or more schemes' hex signatures.
+SIGNATURE_PATTERN = r"^t=[0-9]+(,v[0-9]+=[0-9a-f]+)+$"
+
+
 class OrderPaymentView(APIView):
     permission_classes = [IsAuthenticated]
 
@@ -92,7 +103,7 @@ class StripeWebhookView(APIView):
         parameters=[
             OpenApiParameter(
                 "Stripe-Signature",
-                OpenApiTypes.STR,
+                {"type": "string", "pattern": SIGNATURE_PATTERN},
                 OpenApiParameter.HEADER,
                 required=True,
                 description="`t=<unix time>,v1=<HMAC-SHA256 of t.payload>`",
@@ -102,9 +113,13 @@ class StripeWebhookView(APIView):
             200: WebhookAckSerializer,
             400: OpenApiResponse(
                 ErrorSerializer,
-                description="Missing, forged or stale signature "
-                "(`invalid_signature`), or not an event (`invalid_event`); "
+                description="Signed, but not an event (`invalid_event`); "
                 "nothing was stored.",
+            ),
+            403: OpenApiResponse(
+                ErrorSerializer,
+                description="A missing, malformed, forged or stale signature "
+                "(`invalid_signature`); nothing was stored.",
             ),
             503: OpenApiResponse(
                 ErrorSerializer,
@@ -127,9 +142,8 @@ class StripeWebhookView(APIView):
             )
         except stripe_api.SignatureVerificationError as exc:
             logger.warning("stripe webhook refused: %s", exc)
-            raise DomainError(
-                "The Stripe signature is missing, forged or too old.",
-                code="invalid_signature",
+            raise SignatureRefused(
+                "The Stripe signature is missing, forged or too old."
             ) from exc
         except ValueError as exc:
             raise DomainError(
