@@ -53,3 +53,5 @@ STORAGES = {
         "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
     },
 }
+# `seed_demo` makes the demo sellers; this shop lives on loopback for one run.
+SHOP_DEMO_ACCOUNTS = True

@@ -28,6 +28,7 @@ from catalog.selectors import (
     search_rewrite,
 )
 from shop.errors import DomainError
+from shop.pagecache import shared_page
 from shop.redirects import post_only
 
 REVIEWS_SHOWN = 10
@@ -46,6 +47,7 @@ class CountedPaginator(Paginator):
         return self._known_count
 
 
+@shared_page
 def home(request):
     tree = category_tree_for(request)
     return render(
@@ -55,6 +57,7 @@ def home(request):
     )
 
 
+@shared_page
 def category(request, slug):
     tree = category_tree_for(request)
     node = tree.get(slug)
@@ -77,6 +80,7 @@ def category(request, slug):
     )
 
 
+@shared_page
 def search(request):
     tree = category_tree_for(request)
     query = search_text_normalize(request.GET.get("q", ""))

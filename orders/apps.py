@@ -10,6 +10,8 @@ class OrdersConfig(AppConfig):
 
         from accounts.hooks import after_login_register
         from catalog.hooks import review_eligibility_register
+
+        # Also registers the cart's personal parts of shared pages.
         from orders.context_processors import (
             delivery_area_remember_default_after_login,
         )
