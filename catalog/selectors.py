@@ -8,6 +8,7 @@ the first thumbnail, the active variants) in two queries, whatever the count.
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -116,7 +117,16 @@ class CategoryNode:
 class CategoryTree:
     """The active categories; one whose parent is hidden is hidden too."""
 
-    def __init__(self, rows: Iterable[tuple[int, str, str, int | None, str]]):
+    def __init__(
+        self,
+        rows: Iterable[tuple[int, str, str, int | None, str]],
+        *,
+        hides_none: bool = False,
+    ):
+        # Whether every category of the shop is in the tree (none inactive,
+        # none under an inactive one): then "in an active category" is no
+        # filter at all, and a listing of the whole shop can leave it out.
+        self.hides_none = hides_none
         by_parent: dict[int | None, list[tuple]] = {}
         for row in rows:
             by_parent.setdefault(row[3], []).append(row)
@@ -166,12 +176,14 @@ _REQUEST_TREE_ATTR = "_catalog_category_tree"
 
 
 def _category_tree_build() -> CategoryTree:
-    rows = (
+    rows = list(
         Category.objects.filter(is_active=True)
         .order_by("position", "name", "id")
         .values_list("id", "name", "slug", "parent_id", "image")
     )
-    return CategoryTree(rows)
+    tree = CategoryTree(rows)
+    tree.hides_none = len(tree) == Category.objects.count()
+    return tree
 
 
 def category_tree() -> CategoryTree:
@@ -260,15 +272,17 @@ def products_sellable(
     With `category` (a node of the active tree), only that category and those
     below it, all active by the tree's making.
     """
-    if category is not None:
-        category_ids = category.descendant_ids()
-    else:
-        category_ids = (tree or category_tree()).all_ids
-    return Product.objects.filter(
-        Exists(_variants_of_outer_product()),
-        is_active=True,
-        category_id__in=category_ids,
+    sellable = Product.objects.filter(
+        Exists(_variants_of_outer_product()), is_active=True
     )
+    if category is not None:
+        return sellable.filter(category_id__in=category.descendant_ids())
+    tree = tree or category_tree()
+    if getattr(tree, "hides_none", False):
+        # A filter on every category id would only cost the planner a bitmap
+        # of the whole catalogue to intersect (the rare search at 300k).
+        return sellable
+    return sellable.filter(category_id__in=tree.all_ids)
 
 
 # Staff's synonyms and spellings, read once a few minutes per process pool;
@@ -524,11 +538,45 @@ class HomeRow:
     products: list[Product]
 
 
-# Which products the home page features is worked out over the whole shop,
-# so the choice is kept a few minutes; the cards themselves (price, stock,
-# whether still sold) are read fresh on every request.
+# Which products the home page features is worked out over the whole shop
+# (a second at 300,000 products), so the choice is kept: fresh for a few
+# minutes, then served stale while one worker, holding a lock, works out the
+# next. The cards themselves (price, stock, whether still sold) are read
+# fresh on every render.
 HOME_PICKS_KEY = "catalog:home-picks"
 HOME_PICKS_TIMEOUT = 300
+# How long a stale choice may still be shown when nobody could refresh it.
+_HOME_PICKS_KEPT = 24 * 3600
+_HOME_PICKS_LOCK_TIMEOUT = 120
+
+
+def _home_picks_cached(tree: CategoryTree, *, deals: int, per_category: int) -> dict:
+    """Return the home page's picks; at most one process works them out at a time.
+
+    A missing choice is worked out by whoever asks (a cold cache); a stale
+    one is served as it is to everyone but the one process that took the
+    lock, which works out and stores the next.
+    """
+    key = f"{HOME_PICKS_KEY}:{deals}:{per_category}"
+    kept = cache.get(key)
+    now = time.time()
+    if kept is not None and kept["fresh_until"] > now:
+        return kept["picks"]
+    if kept is not None and not cache.add(
+        f"{key}:lock", 1, timeout=_HOME_PICKS_LOCK_TIMEOUT
+    ):
+        return kept["picks"]
+    try:
+        picks = _home_picks(tree, deals=deals, per_category=per_category)
+        cache.set(
+            key,
+            {"picks": picks, "fresh_until": time.time() + HOME_PICKS_TIMEOUT},
+            timeout=_HOME_PICKS_KEPT,
+        )
+    finally:
+        if kept is not None:
+            cache.delete(f"{key}:lock")
+    return picks
 
 
 def _home_picks(tree: CategoryTree, *, deals: int, per_category: int) -> dict:
@@ -585,11 +633,7 @@ def home_sections(
     and shown, fresh, in two more, whatever the number of categories.
     """
     tree = tree or category_tree()
-    key = f"{HOME_PICKS_KEY}:{deals}:{per_category}"
-    picks = cache.get(key)
-    if picks is None:
-        picks = _home_picks(tree, deals=deals, per_category=per_category)
-        cache.set(key, picks, timeout=HOME_PICKS_TIMEOUT)
+    picks = _home_picks_cached(tree, deals=deals, per_category=per_category)
     ids = picks["deals"] + [pk for row in picks["rows"].values() for pk in row]
     cards = {p.pk: p for p in product_cards_by_ids(ids=ids, tree=tree)}
     rows = []
