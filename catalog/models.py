@@ -99,7 +99,7 @@ class Product(models.Model):
     def card_variant(self) -> "ProductVariant | None":
         """Return the variant a card offers: the cheapest in stock, else cheapest."""
         variants = self.card_variants
-        pool = [v for v in variants if v.stock > 0] or variants
+        pool = [v for v in variants if v.shelf_stock > 0] or variants
         if not pool:
             return None
         return min(pool, key=lambda v: (v.price, v.position, v.pk))
@@ -175,8 +175,15 @@ class ProductVariant(models.Model):
         return f"{self.product.name} {self.label}"
 
     @property
+    def shelf_stock(self) -> int:
+        """Return what the shopper can buy of it: the store's shelf when the read
+        named a store (`shelf_quantity`, see `catalog.selectors`), else the
+        shop-wide sum."""
+        return getattr(self, "shelf_quantity", self.stock)
+
+    @property
     def in_stock(self) -> bool:
-        return self.stock > 0
+        return self.shelf_stock > 0
 
     @property
     def price_per_unit(self) -> tuple[Decimal, str] | None:

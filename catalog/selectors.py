@@ -27,6 +27,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    FilteredRelation,
     FloatField,
     IntegerField,
     OuterRef,
@@ -38,7 +39,7 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Cast, Lower, RowNumber
+from django.db.models.functions import Cast, Coalesce, Lower, RowNumber
 from django.urls import reverse
 
 from catalog.models import (
@@ -224,33 +225,67 @@ def _variants_of_outer_product() -> QuerySet[ProductVariant]:
     return ProductVariant.objects.filter(product=OuterRef("pk"), is_active=True)
 
 
-def active_variants_prefetch() -> Prefetch:
-    """Prefetch a product's active variants, in shelf order, as `active_variants`."""
+def _variants_buyable(store_id: int | None) -> QuerySet[ProductVariant]:
+    """Return the outer product's active variants that can be bought now.
+
+    At a store, those on its shelf; without one (no PIN code yet, or an API
+    client that named none), those on any shelf.
+    """
+    variants = _variants_of_outer_product()
+    if store_id is None:
+        return variants.filter(stock__gt=0)
+    # One filter() call, so both conditions hold for the same shelf row.
+    return variants.filter(store_stock__store_id=store_id, store_stock__quantity__gt=0)
+
+
+def _variants_with_shelf(variants, store_id: int | None) -> QuerySet[ProductVariant]:
+    """Give each variant `shelf_quantity`, what the store has of it (0: none).
+
+    Read by `ProductVariant.shelf_stock`; without a store nothing is added and
+    the variant's shop-wide `stock` stands in.
+    """
+    if store_id is None:
+        return variants
+    return variants.alias(
+        shelf=FilteredRelation(
+            "store_stock", condition=Q(store_stock__store_id=store_id)
+        )
+    ).annotate(shelf_quantity=Coalesce("shelf__quantity", 0))
+
+
+def active_variants_prefetch(*, store_id: int | None = None) -> Prefetch:
+    """Prefetch a product's active variants, in shelf order, as `active_variants`,
+    each with what `store_id`'s shelf holds of it when a store is given."""
+    variants = ProductVariant.objects.filter(is_active=True).order_by(
+        "position", "price", "id"
+    )
     return Prefetch(
         "variants",
-        queryset=ProductVariant.objects.filter(is_active=True).order_by(
-            "position", "price", "id"
-        ),
+        queryset=_variants_with_shelf(variants, store_id),
         to_attr="active_variants",
     )
 
 
-def products_for_cards(queryset: QuerySet[Product]) -> QuerySet[Product]:
+def products_for_cards(
+    queryset: QuerySet[Product], *, store_id: int | None = None
+) -> QuerySet[Product]:
     """Return the products with what `catalog/_product_card.html` shows.
 
-    `in_stock`, `price_from` (the cheapest in-stock price, else the cheapest)
-    and `card_thumbnail` (the first picture's thumbnail) are columns of the
-    product query; the active variants come in one more query.
+    `in_stock`, `price_from` (the cheapest price that can be bought, else the
+    cheapest) and `card_thumbnail` (the first picture's thumbnail) are
+    columns of the product query; the active variants come in one more
+    query. With `store_id`, "can be bought" means on that store's shelf.
     """
     first_thumbnail = (
         ProductImage.objects.filter(product=OuterRef("pk"))
         .order_by("position", "id")
         .values("thumbnail")[:1]
     )
+    in_stock_first = Q(stock__gt=0) if store_id is None else Q(shelf_quantity__gt=0)
     cheapest = (
-        _variants_of_outer_product()
+        _variants_with_shelf(_variants_of_outer_product(), store_id)
         .order_by(
-            Case(When(stock__gt=0, then=Value(0)), default=Value(1)),
+            Case(When(in_stock_first, then=Value(0)), default=Value(1)),
             "price",
             "position",
             "id",
@@ -258,10 +293,10 @@ def products_for_cards(queryset: QuerySet[Product]) -> QuerySet[Product]:
         .values("price")[:1]
     )
     return queryset.annotate(
-        in_stock=Exists(_variants_of_outer_product().filter(stock__gt=0)),
+        in_stock=Exists(_variants_buyable(store_id)),
         price_from=Subquery(cheapest),
         card_thumbnail=Subquery(first_thumbnail, output_field=CharField()),
-    ).prefetch_related(active_variants_prefetch())
+    ).prefetch_related(active_variants_prefetch(store_id=store_id))
 
 
 def products_sellable(
@@ -474,6 +509,7 @@ def product_list(
     rating_min: Decimal | None = None,
     ordering: str = "relevance",
     tree: CategoryTree | None = None,
+    store_id: int | None = None,
 ) -> QuerySet[Product]:
     """Return the sellable products that pass every filter, in the chosen order.
 
@@ -481,12 +517,16 @@ def product_list(
     description and category names (typos forgiven on PostgreSQL) and an exact
     SKU; `brands` match without regard to case; `in_stock` True keeps only
     products that can be bought now, False only those that cannot. A search
-    without a letter or digit in it matches only a SKU.
+    without a letter or digit in it matches only a SKU. With `store_id`,
+    stock, prices from and the out-of-stock-last order are that store's
+    shelf; without, any shelf's.
     """
     if ordering not in ORDERINGS:
         raise ValueError(f"unknown ordering {ordering!r}")
     tree = tree or category_tree()
-    queryset = products_for_cards(products_sellable(tree=tree, category=category))
+    queryset = products_for_cards(
+        products_sellable(tree=tree, category=category), store_id=store_id
+    )
     text = search_text_normalize(search)
     if text:
         queryset = _search_apply(queryset, search_rewrite(text).text, tree)
@@ -625,48 +665,72 @@ def _home_picks(tree: CategoryTree, *, deals: int, per_category: int) -> dict:
 
 
 def home_sections(
-    *, deals: int = 12, per_category: int = 6, tree: CategoryTree | None = None
+    *,
+    deals: int = 12,
+    per_category: int = 6,
+    tree: CategoryTree | None = None,
+    store_id: int | None = None,
 ) -> dict:
     """Return the home page's rows: the best deals, then a row per top category.
 
-    The featured products are chosen in two queries (kept for a few minutes)
-    and shown, fresh, in two more, whatever the number of categories.
+    The featured products are chosen over the whole shop in two queries
+    (kept for a few minutes) and shown, fresh, in two more, whatever the
+    number of categories; with `store_id` each row shows that store's stock,
+    what it lacks last.
     """
     tree = tree or category_tree()
     picks = _home_picks_cached(tree, deals=deals, per_category=per_category)
     ids = picks["deals"] + [pk for row in picks["rows"].values() for pk in row]
-    cards = {p.pk: p for p in product_cards_by_ids(ids=ids, tree=tree)}
+    cards = {
+        p.pk: p for p in product_cards_by_ids(ids=ids, tree=tree, store_id=store_id)
+    }
     rows = []
     for root in tree.roots:
-        products = [cards[pk] for pk in picks["rows"].get(root.id, []) if pk in cards]
+        products = _in_stock_first(
+            [cards[pk] for pk in picks["rows"].get(root.id, []) if pk in cards]
+        )
         if products:
             rows.append(HomeRow(root, products))
     return {
-        "deals": [cards[pk] for pk in picks["deals"] if pk in cards],
+        "deals": _in_stock_first([cards[pk] for pk in picks["deals"] if pk in cards]),
         "category_rows": rows,
     }
 
 
+def _in_stock_first(products: list[Product]) -> list[Product]:
+    # A stable sort: the given order holds among those in stock and the rest.
+    return sorted(products, key=lambda product: not product.in_stock)
+
+
 def product_cards_by_ids(
-    *, ids: Iterable[int], tree: CategoryTree | None = None
+    *,
+    ids: Iterable[int],
+    tree: CategoryTree | None = None,
+    store_id: int | None = None,
 ) -> list[Product]:
-    """Return sellable products ready for the product card, in the given order."""
+    """Return sellable products ready for the product card, in the given order,
+    those out of stock (at `store_id`, when given) after the rest."""
     ids = list(ids)
-    sellable = products_for_cards(products_sellable(tree=tree))
+    sellable = products_for_cards(products_sellable(tree=tree), store_id=store_id)
     by_id = {p.pk: p for p in sellable.filter(pk__in=set(ids))}
-    return [by_id[pk] for pk in ids if pk in by_id]
+    return _in_stock_first([by_id[pk] for pk in ids if pk in by_id])
 
 
 # PRODUCT PAGE
 
 
 def product_get_for_page(
-    *, slug: str, user=None, tree: CategoryTree | None = None
+    *,
+    slug: str,
+    user=None,
+    tree: CategoryTree | None = None,
+    store_id: int | None = None,
 ) -> Product | None:
     """Return an active product by slug with variants, pictures and category.
 
     The product gets `category_node` (from the cached tree), and
-    `user_has_reviewed` when a user is given. None if the product or its
+    `user_has_reviewed` when a user is given; with `store_id` its variants
+    carry that store's shelf (`shelf_stock`). None if the product or its
     category is not active.
     """
     tree = tree or category_tree()
@@ -674,7 +738,7 @@ def product_get_for_page(
         Product.objects.filter(slug=slug, is_active=True, category_id__in=tree.all_ids)
         .select_related("seller")
         .prefetch_related(
-            active_variants_prefetch(),
+            active_variants_prefetch(store_id=store_id),
             Prefetch(
                 "images", queryset=ProductImage.objects.order_by("position", "id")
             ),

@@ -47,13 +47,24 @@ class CountedPaginator(Paginator):
         return self._known_count
 
 
+def _store_id(request) -> int | None:
+    """Return the id of the store serving the shopper's PIN code, or None.
+
+    `request.shopper` comes from the orders app's middleware; catalogue code
+    reads it without importing that app.
+    """
+    shopper = getattr(request, "shopper", None)
+    return shopper.store_id if shopper is not None else None
+
+
 @shared_page
 def home(request):
     tree = category_tree_for(request)
+    sections = home_sections(tree=tree, store_id=_store_id(request))
     return render(
         request,
         "catalog/home.html",
-        {"tree": tree, "top_categories": tree.roots, **home_sections(tree=tree)},
+        {"tree": tree, "top_categories": tree.roots, **sections},
     )
 
 
@@ -118,7 +129,13 @@ def _listing(
     form.is_valid()
     filters = form.selector_filters()
     chosen_brands = filters.pop("brands")
-    listing = product_list(category=category, search=search, tree=tree, **filters)
+    listing = product_list(
+        category=category,
+        search=search,
+        tree=tree,
+        store_id=_store_id(request),
+        **filters,
+    )
     brand_counts = product_brand_counts(listing)
     chosen_keys = brand_keys(chosen_brands)
     total = sum(
@@ -186,7 +203,9 @@ def product_detail(request, slug):
 def _product_page(request, *, slug: str, review_form: ReviewForm | None = None):
     user = request.user
     tree = category_tree_for(request)
-    product = product_get_for_page(slug=slug, user=user, tree=tree)
+    product = product_get_for_page(
+        slug=slug, user=user, tree=tree, store_id=_store_id(request)
+    )
     if product is None:
         raise Http404("No such product.")
     variants = product.active_variants
@@ -204,6 +223,7 @@ def _product_page(request, *, slug: str, review_form: ReviewForm | None = None):
         review_state = "not_received"
     if review_state == "eligible" and review_form is None:
         review_form = ReviewForm()
+    at_store = _store_id(request) is not None
     return render(
         request,
         "catalog/product.html",
@@ -211,7 +231,14 @@ def _product_page(request, *, slug: str, review_form: ReviewForm | None = None):
             "product": product,
             "variants": variants,
             "selected": selected,
-            "in_stock": any(v.stock > 0 for v in variants),
+            "in_stock": any(v.in_stock for v in variants),
+            # The sizes the shopper's store has; None without a store.
+            "store_sizes": [v.label for v in variants if v.in_stock]
+            if at_store
+            else None,
+            "out_of_stock_text": "Out of stock at your store"
+            if at_store
+            else "Out of stock",
             "images": list(product.images.all()),
             "breadcrumbs": tree.path(product.category_node),
             "reviews": list(reviews_for_product(product=product)[:REVIEWS_SHOWN]),

@@ -22,6 +22,8 @@ class OrdersConfig(AppConfig):
         register_converter(DocumentNumberConverter, "docnumber")
         # The layers run shop < accounts < catalog < orders: the lower apps
         # ask, and orders answers from here.
-        after_login_register(cart_merge_after_login)
+        # The default address's store first: the visitor's cart merges there
+        # when the visitor had set no PIN code.
         after_login_register(delivery_area_remember_default_after_login)
+        after_login_register(cart_merge_after_login)
         review_eligibility_register(user_has_received_product)

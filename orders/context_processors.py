@@ -9,7 +9,6 @@ row adds its own for a signed-in shopper.
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
-from accounts.selectors import address_default
 from catalog.selectors import category_tree_for, product_cards_by_ids
 from orders.pricing import subtotal_of
 from orders.selectors import (
@@ -17,7 +16,7 @@ from orders.selectors import (
     SESSION_POSTAL_CODE_KEY,
     cart_lines_quick,
     products_bought_before,
-    service_area_get,
+    service_area_of_default_address,
 )
 from orders.stores.shopper import shopper_area_remember, shopper_of
 from shop.money import money_format
@@ -98,8 +97,7 @@ def delivery_area_remember_default(request, *, user) -> None:
     """
     if request.session.get(SESSION_POSTAL_CODE_KEY):
         return
-    address = address_default(user=user)
-    area = service_area_get(postal_code=address.postal_code) if address else None
+    area = service_area_of_default_address(user=user)
     if area is not None:
         shopper_area_remember(request, area=area)
 
@@ -124,7 +122,11 @@ def _buy_again(request) -> list:
     ids = products_bought_before(user=user)
     if not ids:
         return []
-    return product_cards_by_ids(ids=ids, tree=category_tree_for(request))
+    return product_cards_by_ids(
+        ids=ids,
+        tree=category_tree_for(request),
+        store_id=shopper_of(request).store_id,
+    )
 
 
 def cart(request):

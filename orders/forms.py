@@ -57,6 +57,32 @@ class PostalCodeForm(forms.Form):
         return postal_code_clean(self.cleaned_data["postal_code"])
 
 
+class PendingCartForm(forms.Form):
+    """A cart change waiting for a PIN code: ADD (or + on a line) pressed
+    before the shop knew which store's shelf to fill the cart from."""
+
+    MODES = (("add", "add"), ("set", "set"))
+
+    variant = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+    mode = forms.ChoiceField(choices=MODES, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["quantity"] = forms.IntegerField(
+            min_value=1, max_value=settings.SHOP_MAX_LINE_QUANTITY
+        )
+
+    def pending(self) -> dict | None:
+        """Return {variant, quantity, mode} when the data make one, else None."""
+        if not self.is_valid():
+            return None
+        return {
+            "variant": self.cleaned_data["variant"],
+            "quantity": self.cleaned_data["quantity"],
+            "mode": self.cleaned_data["mode"] or "add",
+        }
+
+
 class CheckoutForm(forms.Form):
     """The place-order form: an address, a slot and the page's one-time token."""
 

@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import F, Prefetch, QuerySet, Sum, Window
+from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery, Sum, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
+from accounts.models import Address
 from catalog.models import Product, ProductImage, ProductVariant
 from orders.invoicing.models import Invoice
 from orders.models import (
@@ -23,6 +24,7 @@ from orders.models import (
     OrderLine,
     OrderStatus,
     ServiceArea,
+    StoreStock,
 )
 from orders.pricing import delivery_fee_for, line_total, subtotal_of
 from shop.errors import NotFound
@@ -52,6 +54,9 @@ class CartSummary:
     free_delivery_threshold: Decimal = Decimal("0.00")
     # What the lines cost less than at MRP: "You saved ₹X".
     savings: Decimal = Decimal("0.00")
+    # Lines the cart's store has none of: kept, shown apart, not in the bill,
+    # and refused at checkout, so a change of PIN code back finds them again.
+    unavailable: list = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
@@ -66,9 +71,12 @@ class CartSummary:
         return min(100, int(done))
 
 
-def cart_summary_build(*, lines: list) -> CartSummary:
-    """Return the totals of cart lines whose variants are already loaded."""
-    for line in lines:
+def cart_summary_build(*, lines: list, unavailable: list = ()) -> CartSummary:
+    """Return the totals of cart lines whose variants are already loaded.
+
+    `unavailable` lines are carried along, outside the totals.
+    """
+    for line in [*lines, *unavailable]:
         line.line_total = line_total(price=line.variant.price, quantity=line.quantity)
     subtotal = subtotal_of((ln.variant.price, ln.quantity) for ln in lines)
     fee = delivery_fee_for(subtotal=subtotal)
@@ -85,6 +93,7 @@ def cart_summary_build(*, lines: list) -> CartSummary:
         savings=quantize(
             sum(((ln.variant.mrp - ln.variant.price) * ln.quantity for ln in lines), 0)
         ),
+        unavailable=list(unavailable),
     )
 
 
@@ -97,13 +106,30 @@ def cart_get(*, user=None, session_key: str | None = None) -> Cart | None:
     return None
 
 
+def _shelf_quantity(*, store_id: int, variant_ref: str):
+    """The quantity on the store's shelf of the variant `variant_ref` names, 0
+    when the store has no row for it: a column of the outer query."""
+    return Coalesce(
+        Subquery(
+            StoreStock.objects.filter(
+                store_id=store_id, variant_id=OuterRef(variant_ref)
+            ).values("quantity")[:1]
+        ),
+        0,
+    )
+
+
 def cart_lines_for_display(
-    *, cart: Cart | None = None, cart_filter: dict | None = None
+    *,
+    cart: Cart | None = None,
+    cart_filter: dict | None = None,
+    store_id: int | None = None,
 ) -> list[CartLine]:
     """Return a cart's lines with variant, product and first picture in 2 queries.
 
     The cart is `cart`, or the one `cart_filter` names (`{"cart__user_id": 1}`),
-    which spares reading the cart row first.
+    which spares reading the cart row first. With `store_id` each variant
+    carries that store's shelf (`shelf_stock`), read in the same query.
     """
     if cart is not None:
         cart_filter = {"cart": cart}
@@ -119,12 +145,22 @@ def cart_lines_for_display(
         .filter(place=1)
         .order_by("position", "id")
     )
-    return list(
+    lines = (
         CartLine.objects.filter(**cart_filter)
         .select_related("variant__product")
         .prefetch_related(Prefetch("variant__product__images", queryset=images))
         .order_by("added_at", "id")
     )
+    if store_id is None:
+        return list(lines)
+    lines = list(
+        lines.annotate(
+            shelf_quantity=_shelf_quantity(store_id=store_id, variant_ref="variant_id")
+        )
+    )
+    for line in lines:
+        line.variant.shelf_quantity = line.shelf_quantity
+    return lines
 
 
 def cart_lines_quick(*, cart_filter: dict) -> list[tuple[int, int, Decimal]]:
@@ -146,11 +182,19 @@ def variant_is_sellable(variant: ProductVariant) -> bool:
 # CATALOGUE ROWS
 
 
-def variant_get_for_cart(*, variant_id: int) -> ProductVariant | None:
-    """Return the variant with its product, or None when it does not exist."""
-    return (
-        ProductVariant.objects.select_related("product").filter(pk=variant_id).first()
-    )
+def variant_get_for_cart(
+    *, variant_id: int, store_id: int | None = None
+) -> ProductVariant | None:
+    """Return the variant with its product, or None when it does not exist.
+
+    With `store_id` it carries that store's shelf (`shelf_stock`).
+    """
+    variants = ProductVariant.objects.select_related("product").filter(pk=variant_id)
+    if store_id is not None:
+        variants = variants.annotate(
+            shelf_quantity=_shelf_quantity(store_id=store_id, variant_ref="pk")
+        )
+    return variants.first()
 
 
 # DELIVERY
@@ -169,6 +213,29 @@ def service_area_get(*, postal_code: str) -> ServiceArea | None:
     return ServiceArea.objects.filter(
         postal_code=code, is_active=True, store__is_active=True
     ).first()
+
+
+def service_area_of_default_address(*, user) -> ServiceArea | None:
+    """Return the served area of the user's default address, with its store, or
+    None: the store an API client's cart is read at, in one query."""
+    default_code = Address.objects.filter(user=user, is_default=True).values(
+        "postal_code"
+    )[:1]
+    return (
+        ServiceArea.objects.filter(
+            postal_code=Subquery(default_code), is_active=True, store__is_active=True
+        )
+        .select_related("store")
+        .first()
+    )
+
+
+def service_areas_named(areas) -> str:
+    """Return areas as messages name them: "560001 (MG Road), 560095"."""
+    return ", ".join(
+        f"{area.postal_code} ({area.name})" if area.name else area.postal_code
+        for area in areas
+    )
 
 
 def service_areas_active() -> list[ServiceArea]:

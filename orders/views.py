@@ -6,6 +6,7 @@ with the service's message and status, or JSON for the cart's fetch calls.
 """
 
 import secrets
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -30,6 +31,7 @@ from orders.forms import (
     CartSetForm,
     CheckoutAddressForm,
     CheckoutForm,
+    PendingCartForm,
     PostalCodeForm,
 )
 from orders.invoicing.models import Invoice
@@ -48,10 +50,11 @@ from orders.services.cart import (
     cart_line_add,
     cart_line_set,
     cart_read,
+    variant_name,
 )
 from orders.services.delivery import delivery_slots_offer
 from orders.services.placement import order_place
-from orders.stores.shopper import shopper_area_remember
+from orders.stores.shopper import shopper_area_remember, shopper_of
 from shop.errors import DomainError
 from shop.money import money_format
 from shop.ratelimit import check_rate, client_ip
@@ -136,19 +139,70 @@ def _cart_change_json(request, *, variant_id: int, change, next_url: str) -> dic
     }
 
 
+POSTAL_CODE_FIRST = (
+    "Tell us your PIN code first: what you can buy depends on the store that "
+    "delivers to you."
+)
+
+
+def _postal_code_first(request, *, pending: dict, next_url: str):
+    """Answer a cart change made before a PIN code: ask for one, keeping the change.
+
+    Fetch calls get a 409 `postal_code_required` to open the PIN dialog with;
+    a plain form is sent to the PIN page, which makes the change once a
+    served PIN code is set.
+    """
+    url = (
+        reverse("orders:delivery_area") + "?" + urlencode({**pending, "next": next_url})
+    )
+    if _wants_json(request):
+        return JsonResponse(
+            {
+                "code": "postal_code_required",
+                "detail": POSTAL_CODE_FIRST,
+                "postal_code_url": url,
+                "served_areas": [
+                    {"postal_code": area.postal_code, "name": area.name}
+                    for area in selectors.service_areas_active()
+                ],
+            },
+            status=409,
+        )
+    return redirect(url)
+
+
+def _cart_change(request, *, service, variant_id: int, quantity: int, store_id):
+    """Make one cart change at the store; return the change, or raise DomainError."""
+    cart = _request_cart(request, create=quantity > 0)
+    if cart is None:
+        # Nothing to remove from a cart that does not exist.
+        return CartChange(line=None, quantity=0)
+    change = service(
+        cart=cart, variant_id=variant_id, quantity=quantity, store_id=store_id
+    )
+    cart_state_forget(request)
+    return change
+
+
 def _cart_write(request, form, service):
     next_url = safe_next(request, reverse("orders:cart"))
     if not form.is_valid():
         return _problem(request, message=form.first_error(), status=400, back=next_url)
     variant_id = form.cleaned_data["variant"]
     quantity = form.cleaned_data["quantity"]
-    cart = _request_cart(request, create=quantity > 0)
+    store_id = shopper_of(request).store_id
+    if store_id is None and quantity > 0:
+        mode = "add" if service is cart_line_add else "set"
+        pending = {"variant": variant_id, "quantity": quantity, "mode": mode}
+        return _postal_code_first(request, pending=pending, next_url=next_url)
     try:
-        if cart is None:
-            # Nothing to remove from a cart that does not exist.
-            change = CartChange(line=None, quantity=0)
-        else:
-            change = service(cart=cart, variant_id=variant_id, quantity=quantity)
+        change = _cart_change(
+            request,
+            service=service,
+            variant_id=variant_id,
+            quantity=quantity,
+            store_id=store_id,
+        )
     except DomainError as exc:
         return _problem(
             request,
@@ -157,7 +211,6 @@ def _cart_write(request, form, service):
             back=next_url,
             code=exc.code,
         )
-    cart_state_forget(request)
     if _wants_json(request):
         return JsonResponse(
             _cart_change_json(
@@ -203,7 +256,10 @@ def _request_cart_filter(request) -> dict | None:
 
 
 def _cart_page(request, *, postal_form=None, status=200):
-    read = cart_read(cart_filter=_request_cart_filter(request))
+    read = cart_read(
+        cart_filter=_request_cart_filter(request),
+        store_id=shopper_of(request).store_id,
+    )
     summary, notes = read.summary, read.notes
     cart_state_remember(request, lines=summary.lines)
     if postal_form is None:
@@ -229,42 +285,127 @@ def cart(request):
     return _cart_page(request)
 
 
+def _pending_change(request, data) -> dict | None:
+    """Return the cart change the PIN form carries, or None (none, or not valid)."""
+    if not data.get("variant"):
+        return None
+    return PendingCartForm(data).pending()
+
+
+def _delivery_area_page(request, *, form, pending: dict | None, status=200):
+    """The PIN page: asked for on its own, or before a cart change."""
+    variant = None
+    if pending is not None:
+        variant = selectors.variant_get_for_cart(variant_id=pending["variant"])
+    return render(
+        request,
+        "orders/delivery_area.html",
+        {
+            "postal_form": form,
+            "pending": pending,
+            "pending_variant": variant,
+            "next": form["next"].value() or "",
+            "served_areas": selectors.service_areas_active(),
+        },
+        status=status,
+    )
+
+
+def _pending_apply(request, *, pending: dict, store_id: int) -> None:
+    """Make the cart change that waited for the PIN code, and say how it went."""
+    service = cart_line_add if pending["mode"] == "add" else cart_line_set
+    try:
+        change = _cart_change(
+            request,
+            service=service,
+            variant_id=pending["variant"],
+            quantity=pending["quantity"],
+            store_id=store_id,
+        )
+    except DomainError as exc:
+        messages.warning(request, exc.message)
+        return
+    if change.message:
+        messages.warning(request, change.message)
+    else:
+        _say_added(request, variant_id=pending["variant"])
+
+
+def _not_served(postal_code: str) -> str:
+    areas = selectors.service_areas_active()
+    if not areas:
+        return (
+            f"Sorry, we do not deliver to {postal_code}; we are not delivering "
+            "anywhere at the moment."
+        )
+    return (
+        f"Sorry, we do not deliver to {postal_code} yet. We deliver to "
+        f"{selectors.service_areas_named(areas)}."
+    )
+
+
+def _area_json(area) -> dict:
+    return {
+        "postal_code": area.postal_code,
+        "area_name": area.name,
+        "promise_minutes": area.promise_minutes,
+        "store": area.store_id,
+    }
+
+
 @require_http_methods(["GET", "POST"])
 def delivery_area_set(request):
     """Remember the visitor's PIN code when the shop delivers there.
 
-    A GET (a reload, or a bookmark of the form's address) shows the cart's
-    delivery form.
+    A GET shows the PIN page (with the cart change that waits for it, if
+    any), or the cart's delivery form when nothing asked for the page. A
+    POST carrying a waiting cart change makes it once a served PIN code is
+    set, and goes back to the page it came from. Fetch calls (the PIN
+    dialog) get JSON: the area, or a 400 naming the areas served.
     """
     if request.method == "GET":
-        return _cart_page(request)
+        if "next" not in request.GET and "variant" not in request.GET:
+            return _cart_page(request)
+        form = PostalCodeForm(initial={"next": request.GET.get("next", "")})
+        return _delivery_area_page(
+            request, form=form, pending=_pending_change(request, request.GET)
+        )
     form = PostalCodeForm(request.POST)
+    pending = _pending_change(request, request.POST)
+    area, code = None, "invalid"
     if form.is_valid():
         postal_code = form.cleaned_data["postal_code"]
         area = selectors.service_area_get(postal_code=postal_code)
-        if area is not None:
-            shopper_area_remember(request, area=area)
-            messages.success(
-                request,
-                f"We deliver to {area.postal_code} in {area.promise_minutes} minutes.",
-            )
-            return redirect(safe_next(request, reverse("orders:cart")))
-        form.add_error(
-            "postal_code",
-            f"Sorry, we do not deliver to {postal_code} yet. "
-            "Try one of the PIN codes below.",
-        )
-    return _cart_page(request, postal_form=form, status=400)
+        if area is None:
+            code = "not_serviceable"
+            form.add_error("postal_code", _not_served(postal_code))
+    if area is None:
+        if _wants_json(request):
+            detail = form.errors["postal_code"][0]
+            return JsonResponse({"code": code, "detail": detail}, status=400)
+        if pending is not None or not _to_cart(request):
+            return _delivery_area_page(request, form=form, pending=pending, status=400)
+        return _cart_page(request, postal_form=form, status=400)
+    shopper_area_remember(request, area=area)
+    if _wants_json(request):
+        return JsonResponse(_area_json(area))
+    messages.success(
+        request,
+        f"We deliver to {area.postal_code} in {area.promise_minutes} minutes.",
+    )
+    if pending is not None:
+        _pending_apply(request, pending=pending, store_id=area.store_id)
+    return redirect(safe_next(request, reverse("orders:cart")))
+
+
+def _to_cart(request) -> bool:
+    """Return whether the PIN form goes back to the cart page when done."""
+    return safe_next(request, reverse("orders:cart")).split("#")[0] == reverse(
+        "orders:cart"
+    )
 
 
 # CHECKOUT
-
-
-def _postal_codes_named(areas) -> str:
-    return ", ".join(
-        f"{area.postal_code} ({area.name})" if area.name else area.postal_code
-        for area in areas
-    )
 
 
 def _checkout_blockers(*, addresses, slots, served_areas) -> list[str]:
@@ -272,7 +413,7 @@ def _checkout_blockers(*, addresses, slots, served_areas) -> list[str]:
     blockers = []
     served = any(address.area for address in addresses)
     if not served:
-        named = _postal_codes_named(served_areas)
+        named = selectors.service_areas_named(served_areas)
         if not served_areas:
             blockers.append("We are not delivering anywhere at the moment.")
         elif addresses:
@@ -293,6 +434,20 @@ def _checkout_blockers(*, addresses, slots, served_areas) -> list[str]:
     return blockers
 
 
+def _unavailable_blockers(lines, *, area) -> list[str]:
+    """Say which cart lines the chosen address's store cannot send."""
+    if not lines:
+        return []
+    names = ", ".join(variant_name(line.variant) for line in lines)
+    where = f"the store delivering to {area.postal_code}" if area else "any store"
+    return [
+        f"{names} {'is' if len(lines) == 1 else 'are'} out of stock at {where}. "
+        "Remove "
+        f"{'it' if len(lines) == 1 else 'them'} from your cart, or choose another "
+        "address."
+    ]
+
+
 def _chosen_address(request, *, addresses) -> str:
     """Return the pk of the address to preselect: the one asked for when it is
     served, else the first served one (a disabled radio cannot be sent)."""
@@ -305,14 +460,6 @@ def _chosen_address(request, *, addresses) -> str:
 
 def _checkout_page(request, *, form=None, address_form=None, problem=None, status=200):
     user = request.user
-    read = cart_read(cart=selectors.cart_get(user=user))
-    summary, notes = read.summary, read.notes
-    cart_state_remember(request, lines=summary.lines)
-    if summary.is_empty and request.method == "GET":
-        for note in notes:
-            messages.warning(request, note)
-        messages.info(request, "Your cart is empty; add something first.")
-        return redirect("orders:cart")
     addresses = list(address_list(user=user))
     areas = selectors.service_areas_for(
         postal_codes={address.postal_code for address in addresses}
@@ -320,10 +467,22 @@ def _checkout_page(request, *, form=None, address_form=None, problem=None, statu
     for address in addresses:
         address.area = areas.get(address.postal_code)
     chosen_address = _chosen_address(request, addresses=addresses)
-    # The slots offered are those of the store serving the chosen address.
+    # The slots offered and the shelf the cart is read against are those of
+    # the store serving the chosen address.
     chosen_area = next(
         (a.area for a in addresses if str(a.pk) == chosen_address and a.area), None
     )
+    read = cart_read(
+        cart=selectors.cart_get(user=user),
+        store_id=chosen_area.store_id if chosen_area else None,
+    )
+    summary, notes = read.summary, read.notes
+    cart_state_remember(request, lines=summary.lines)
+    if summary.is_empty and not summary.unavailable and request.method == "GET":
+        for note in notes:
+            messages.warning(request, note)
+        messages.info(request, "Your cart is empty; add something first.")
+        return redirect("orders:cart")
     slots = list(
         delivery_slots_offer(store_id=chosen_area.store_id if chosen_area else None)[
             :SLOTS_SHOWN
@@ -342,7 +501,8 @@ def _checkout_page(request, *, form=None, address_form=None, problem=None, statu
             "served_areas": served_areas,
             "blockers": _checkout_blockers(
                 addresses=addresses, slots=slots, served_areas=served_areas
-            ),
+            )
+            + _unavailable_blockers(summary.unavailable, area=chosen_area),
             "chosen_address": chosen_address,
             "chosen_slot": str(chosen_slot),
             # A fresh one-time token per rendering: a double click sends the

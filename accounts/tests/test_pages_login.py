@@ -6,6 +6,7 @@ from accounts.forms import LOGIN_FAILED_MESSAGE
 from accounts.tests.factories import PASSWORD, UserFactory
 from catalog.tests.factories import ProductVariantFactory
 from orders.models import Cart, CartLine
+from orders.tests.factories import ServiceAreaFactory
 
 LOGIN = "/account/login/"
 
@@ -128,6 +129,8 @@ def test_login_merges_the_visitor_cart_and_tells_what_changed(client, user):
     CartLine.objects.create(
         cart=Cart.objects.create(user=user), variant=scarce, quantity=1
     )
+    # The visitor sets a served PIN code (the test store's), then adds.
+    client.post("/delivery/area/", {"postal_code": ServiceAreaFactory().postal_code})
     client.post("/cart/add/", {"variant": scarce.pk, "quantity": 2, "next": "/"})
     client.post("/cart/add/", {"variant": plenty.pk, "quantity": 1, "next": "/"})
     visitor_key = client.session.session_key

@@ -31,7 +31,8 @@ class CartLineSerializer(serializers.Serializer):
     )
     quantity = serializers.IntegerField()
     max_quantity = serializers.SerializerMethodField(
-        help_text="The most this line can hold now: stock, or the shop's limit."
+        help_text="The most this line can hold now: the cart's store's stock, "
+        "or the shop's limit; 0 for a line in `unavailable`."
     )
     line_total = serializers.DecimalField(max_digits=12, decimal_places=2)
     image = serializers.SerializerMethodField()
@@ -47,8 +48,27 @@ class CartLineSerializer(serializers.Serializer):
         return picture.url if picture else None
 
 
+class CartStoreSerializer(serializers.Serializer):
+    """The dark store a cart is read at, and the PIN code that chose it."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    postal_code = serializers.CharField()
+    area_name = serializers.CharField()
+
+
 class CartSerializer(serializers.Serializer):
+    store = CartStoreSerializer(
+        allow_null=True,
+        help_text="The store serving the default address, whose stock caps "
+        "the lines; null without a served default address.",
+    )
     lines = CartLineSerializer(many=True)
+    unavailable = CartLineSerializer(
+        many=True,
+        help_text="Lines the store has none of now: kept, outside the totals, "
+        "refused when the order is placed.",
+    )
     count = serializers.IntegerField(help_text="Units in the cart.")
     subtotal = serializers.DecimalField(max_digits=12, decimal_places=2)
     delivery_fee = serializers.DecimalField(max_digits=12, decimal_places=2)

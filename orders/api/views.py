@@ -69,11 +69,30 @@ OUT_OF_STOCK = OpenApiResponse(
 )
 
 
-def _cart_payload(*, user) -> dict:
-    read = cart_read(cart=selectors.cart_get(user=user))
+def _cart_area(*, user):
+    """Return the area (with its store) an API client's cart is read at: the
+    default address's, as v1 clients that name no store expect; or None."""
+    return selectors.service_area_of_default_address(user=user)
+
+
+def _cart_payload(*, user, area) -> dict:
+    read = cart_read(
+        cart=selectors.cart_get(user=user),
+        store_id=area.store_id if area else None,
+    )
     summary = read.summary
     payload = {field.name: getattr(summary, field.name) for field in fields(summary)}
     payload["messages"] = read.notes
+    payload["store"] = (
+        {
+            "id": area.store_id,
+            "name": area.store.name,
+            "postal_code": area.postal_code,
+            "area_name": area.name,
+        }
+        if area
+        else None
+    )
     return payload
 
 
@@ -108,13 +127,21 @@ class CartView(APIView):
         operation_id="cart_retrieve",
         summary="The signed-in user's cart",
         description="Lines, totals, the delivery fee and how much more makes "
-        "delivery free. Lines whose product went away are dropped and lines "
-        "above the stock are capped; `messages` says which.",
+        "delivery free, read at `store`: the store serving the default "
+        "address (null without a served default address; then any store's "
+        "stock counts until the order is placed). Lines whose product went "
+        "away are dropped and lines above that store's stock are capped; "
+        "`messages` says which. Lines the store has none of are kept apart "
+        "in `unavailable`, outside the totals; placing the order refuses "
+        "them with `out_of_stock`.",
         responses={200: CartSerializer, **error_responses(401)},
         tags=TAG_CART,
     )
     def get(self, request):
-        return Response(CartSerializer(_cart_payload(user=request.user)).data)
+        area = _cart_area(user=request.user)
+        return Response(
+            CartSerializer(_cart_payload(user=request.user, area=area)).data
+        )
 
 
 class CartItemsView(APIView):
@@ -124,8 +151,8 @@ class CartItemsView(APIView):
         operation_id="cart_item_add",
         summary="Add a variant to the cart",
         description="Adds `quantity` (default 1) to the variant's line, capped "
-        "by stock and the per-line maximum; the answer's `messages` says when "
-        "it was capped.",
+        "by the cart's store's stock (see `GET cart/`) and the per-line "
+        "maximum; the answer's `messages` says when it was capped.",
         parameters=[IDEMPOTENCY_PARAMETER],
         request=CartItemAddSerializer,
         responses={
@@ -148,12 +175,14 @@ class CartItemsView(APIView):
         serializer = CartItemAddSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         cart = cart_get_or_create(user=request.user)
+        area = _cart_area(user=request.user)
         change = cart_line_add(
             cart=cart,
             variant_id=serializer.validated_data["variant"],
             quantity=serializer.validated_data["quantity"],
+            store_id=area.store_id if area else None,
         )
-        payload = _cart_payload(user=request.user)
+        payload = _cart_payload(user=request.user, area=area)
         if change.message:
             payload["messages"].insert(0, change.message)
         return Response(CartSerializer(payload).data, status=status.HTTP_201_CREATED)
@@ -165,7 +194,8 @@ class CartItemView(APIView):
     @extend_schema(
         operation_id="cart_item_update",
         summary="Change a cart line's quantity",
-        description="Sets the quantity (capped by stock); 0 removes the line. "
+        description="Sets the quantity (capped by the cart's store's stock); "
+        "0 removes the line. "
         "A line of another user's cart is not found.",
         request=CartItemUpdateSerializer,
         responses={
@@ -181,12 +211,14 @@ class CartItemView(APIView):
         line = _cart_line_of_user(user=request.user, line_id=line_id)
         serializer = CartItemUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        area = _cart_area(user=request.user)
         change = cart_line_set(
             cart=line.cart,
             variant_id=line.variant_id,
             quantity=serializer.validated_data["quantity"],
+            store_id=area.store_id if area else None,
         )
-        payload = _cart_payload(user=request.user)
+        payload = _cart_payload(user=request.user, area=area)
         if change.message:
             payload["messages"].insert(0, change.message)
         return Response(CartSerializer(payload).data)

@@ -4,6 +4,7 @@ import pytest
 
 from accounts.tests.factories import AddressFactory
 from catalog.tests.factories import ProductVariantFactory
+from orders.selectors import SESSION_POSTAL_CODE_KEY
 from orders.tests.factories import DeliverySlotFactory, ServiceAreaFactory
 
 
@@ -31,6 +32,24 @@ def address(user, area):
 def user_client(client, user):
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def pin_client(client, area):
+    """The test client after the shopper set a served PIN code (the area's)."""
+    session = client.session
+    session[SESSION_POSTAL_CODE_KEY] = area.postal_code
+    session.save()
+    return client
+
+
+@pytest.fixture
+def pin_user_client(user_client, area):
+    """The signed-in shopper's client with a served PIN code set."""
+    session = user_client.session
+    session[SESSION_POSTAL_CODE_KEY] = area.postal_code
+    session.save()
+    return user_client
 
 
 # PAYMENTS: the fake Stripe on loopback, and orders ready to pay.

@@ -160,7 +160,7 @@ def test_another_users_line_is_404_for_patch_and_delete(
     assert line.quantity == 2
 
 
-def test_cart_get_runs_four_queries_for_many_lines(
+def test_cart_get_runs_five_queries_for_many_lines(
     auth_api_client, user, django_assert_num_queries
 ):
     cart = cart_get_or_create(user=user)
@@ -169,7 +169,9 @@ def test_cart_get_runs_four_queries_for_many_lines(
         ProductImageFactory(product=variant.product)
         cart_line_add(cart=cart, variant_id=variant.pk, quantity=1)
 
-    with django_assert_num_queries(4):
+    # The user, the store of the default address, the cart, its lines (with
+    # that store's shelf) and their first pictures.
+    with django_assert_num_queries(5):
         response = auth_api_client.get("/api/v1/cart/")
 
     assert len(response.json()["lines"]) == 10

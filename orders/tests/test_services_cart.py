@@ -133,7 +133,7 @@ def test_remove_of_another_carts_line_is_not_found(user, other_user, variant):
     assert _quantities(theirs) == {variant.pk: 1}
 
 
-def test_clean_drops_unsellable_and_sold_out_lines_and_caps_the_rest(user):
+def test_clean_drops_unsellable_sets_sold_out_aside_and_caps_the_rest(user):
     cart = cart_get_or_create(user=user)
     gone = ProductVariantFactory(stock=5)
     sold_out = ProductVariantFactory(stock=5)
@@ -145,14 +145,15 @@ def test_clean_drops_unsellable_and_sold_out_lines_and_caps_the_rest(user):
     store_stock_set(variant=sold_out, quantity=0)
     store_stock_set(variant=fell, quantity=2)
 
-    kept, notes = cart_clean(lines=cart_lines_for_display(cart=cart))
+    kept, unavailable, notes = cart_clean(lines=cart_lines_for_display(cart=cart))
 
     assert [line.variant_id for line in kept] == [fell.pk, fine.pk]
-    assert _quantities(cart) == {fell.pk: 2, fine.pk: 4}
-    assert len(notes) == 3
+    # Sold out stays in the cart, untouched, for when the shelf fills again.
+    assert [line.variant_id for line in unavailable] == [sold_out.pk]
+    assert _quantities(cart) == {sold_out.pk: 4, fell.pk: 2, fine.pk: 4}
+    assert len(notes) == 2
     assert "no longer available" in notes[0]
-    assert "out of stock" in notes[1]
-    assert "Only 2 of" in notes[2]
+    assert "Only 2 of" in notes[1]
 
 
 # MERGE AT LOGIN

@@ -13,8 +13,8 @@ from orders.tests.factories import ServiceAreaFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_visitor_add_creates_a_session_cart_and_redirects_to_next(client, variant):
-    response = client.post(
+def test_visitor_add_creates_a_session_cart_and_redirects_to_next(pin_client, variant):
+    response = pin_client.post(
         "/cart/add/", {"variant": variant.pk, "quantity": "2", "next": "/p/x/"}
     )
 
@@ -22,18 +22,18 @@ def test_visitor_add_creates_a_session_cart_and_redirects_to_next(client, varian
     assert response.url == "/p/x/"
     cart = Cart.objects.get()
     assert cart.user is None
-    assert cart.session_key == client.session.session_key
+    assert cart.session_key == pin_client.session.session_key
     assert list(cart.lines.values_list("variant_id", "quantity")) == [(variant.pk, 2)]
 
 
-def test_add_without_quantity_adds_one(user_client, user, variant):
-    user_client.post("/cart/add/", {"variant": variant.pk})
+def test_add_without_quantity_adds_one(pin_user_client, user, variant):
+    pin_user_client.post("/cart/add/", {"variant": variant.pk})
 
     assert CartLine.objects.get(cart__user=user).quantity == 1
 
 
-def test_add_to_an_offsite_next_redirects_to_the_cart(client, variant):
-    response = client.post(
+def test_add_to_an_offsite_next_redirects_to_the_cart(pin_client, variant):
+    response = pin_client.post(
         "/cart/add/", {"variant": variant.pk, "next": "https://evil.example/"}
     )
 
@@ -48,35 +48,35 @@ def test_add_refuses_bad_quantities_and_stores_nothing(client, variant, quantity
     assert CartLine.objects.count() == 0
 
 
-def test_add_of_an_unknown_variant_is_404(client, variant):
-    response = client.post("/cart/add/", {"variant": variant.pk + 999})
+def test_add_of_an_unknown_variant_is_404(pin_client, variant):
+    response = pin_client.post("/cart/add/", {"variant": variant.pk + 999})
 
     assert response.status_code == 404
     assert "does not exist" in response.content.decode()
     assert CartLine.objects.count() == 0
 
 
-def test_add_of_an_inactive_variant_is_refused(client):
+def test_add_of_an_inactive_variant_is_refused(pin_client):
     variant = ProductVariantFactory(is_active=False)
 
-    response = client.post("/cart/add/", {"variant": variant.pk})
+    response = pin_client.post("/cart/add/", {"variant": variant.pk})
 
     assert response.status_code == 409
     assert CartLine.objects.count() == 0
 
 
-def test_add_of_an_out_of_stock_variant_is_refused(client):
+def test_add_of_an_out_of_stock_variant_is_refused(pin_client):
     variant = ProductVariantFactory(stock=0)
 
-    response = client.post("/cart/add/", {"variant": variant.pk})
+    response = pin_client.post("/cart/add/", {"variant": variant.pk})
 
     assert response.status_code == 409
     assert "out of stock" in response.content.decode()
     assert CartLine.objects.count() == 0
 
 
-def test_add_beyond_stock_is_capped_with_a_message(user_client, user, variant):
-    response = user_client.post(
+def test_add_beyond_stock_is_capped_with_a_message(pin_user_client, user, variant):
+    response = pin_user_client.post(
         "/cart/add/", {"variant": variant.pk, "quantity": "12"}, follow=True
     )
 
@@ -94,17 +94,17 @@ def test_set_zero_removes_the_line(user_client, user, variant):
     assert CartLine.objects.filter(cart=cart).count() == 0
 
 
-def test_set_changes_the_quantity(user_client, user, variant):
+def test_set_changes_the_quantity(pin_user_client, user, variant):
     cart = cart_get_or_create(user=user)
     cart_line_add(cart=cart, variant_id=variant.pk, quantity=3)
 
-    user_client.post("/cart/set/", {"variant": variant.pk, "quantity": 5})
+    pin_user_client.post("/cart/set/", {"variant": variant.pk, "quantity": 5})
 
     assert CartLine.objects.get(cart=cart).quantity == 5
 
 
-def test_set_answers_json_to_fetch_calls(user_client, user, variant):
-    response = user_client.post(
+def test_set_answers_json_to_fetch_calls(pin_user_client, user, variant):
+    response = pin_user_client.post(
         "/cart/set/",
         {"variant": variant.pk, "quantity": 4},
         HTTP_ACCEPT="application/json",
@@ -234,9 +234,9 @@ def test_postal_code_form_refuses_a_malformed_code(client, area):
 
 
 @override_settings(SHOP_MAX_LINE_QUANTITY=5)
-def test_add_is_capped_at_the_line_maximum(user_client, user, variant):
-    user_client.post("/cart/add/", {"variant": variant.pk, "quantity": "4"})
-    response = user_client.post(
+def test_add_is_capped_at_the_line_maximum(pin_user_client, user, variant):
+    pin_user_client.post("/cart/add/", {"variant": variant.pk, "quantity": "4"})
+    response = pin_user_client.post(
         "/cart/add/", {"variant": variant.pk, "quantity": "4"}, follow=True
     )
 
@@ -260,7 +260,10 @@ def test_an_unserved_pin_code_is_answered_with_the_served_ones(client, area):
 
     html = response.content.decode()
     assert response.status_code == 400
-    assert "Try one of the PIN codes below." in html
+    assert (
+        "Sorry, we do not deliver to 110001 yet. We deliver to 560001 (MG Road)."
+        in html
+    )
     assert 'name="postal_code" value="560001"' in html
     assert SESSION_POSTAL_CODE_KEY not in client.session
 
@@ -295,16 +298,16 @@ def test_a_refused_postal_code_page_sends_its_forms_back_to_the_cart(client, are
 
 @pytest.mark.parametrize("target", ["/cart/add/", "/delivery/area/?x=1", "/nowhere/"])
 def test_add_never_comes_back_to_a_post_only_or_unknown_address(
-    client, variant, target
+    pin_client, variant, target
 ):
-    response = client.post("/cart/add/", {"variant": variant.pk, "next": target})
+    response = pin_client.post("/cart/add/", {"variant": variant.pk, "next": target})
 
     expected = "/delivery/area/?x=1" if target.startswith("/delivery/") else "/cart/"
     assert response.url == expected
 
 
-def test_add_without_javascript_says_what_went_in(client, variant):
-    response = client.post(
+def test_add_without_javascript_says_what_went_in(pin_client, variant):
+    response = pin_client.post(
         "/cart/add/", {"variant": variant.pk, "next": "/c/milk/#product-x"}, follow=True
     )
 

@@ -42,11 +42,11 @@ def test_cart_page_fetches_only_the_first_picture_of_each_product(user_client, u
     assert "Second picture" not in response.content.decode()
 
 
-def test_visitor_cart_page_shows_the_sessions_lines(client):
+def test_visitor_cart_page_shows_the_sessions_lines(pin_client):
     variant = ProductVariantFactory(label="2 kg")
-    client.post("/cart/add/", {"variant": variant.pk, "quantity": 3, "next": "/"})
+    pin_client.post("/cart/add/", {"variant": variant.pk, "quantity": 3, "next": "/"})
 
-    response = client.get("/cart/")
+    response = pin_client.get("/cart/")
 
     assert response.status_code == 200
     assert [line.quantity for line in response.context["summary"].lines] == [3]

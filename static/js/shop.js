@@ -17,6 +17,143 @@ document.addEventListener("submit", (event) => {
   }
 });
 
+// ADD before the shop knows the shopper's PIN code: a dialog asks for it
+// (an unserved code is answered at once, naming the areas served), sets it,
+// then sends the ADD form as it is, so the page comes back showing that
+// store's shelf. Without this file the server's PIN page does the same.
+const askPostalCode = (() => {
+  if (!window.fetch || !window.FormData || !window.HTMLDialogElement) {
+    return null;
+  }
+  const AREA_PATH = "/delivery/area/";
+  let dialog;
+  let pending;
+
+  const build = () => {
+    dialog = document.createElement("dialog");
+    dialog.className = "pin-dialog";
+    dialog.setAttribute("aria-labelledby", "pin-dialog-title");
+    const form = document.createElement("form");
+    form.noValidate = true;
+    const title = document.createElement("h2");
+    title.id = "pin-dialog-title";
+    title.textContent = "Where should we deliver?";
+    const intro = document.createElement("p");
+    intro.dataset.pinIntro = "";
+    const field = document.createElement("div");
+    field.className = "field";
+    const label = document.createElement("label");
+    label.htmlFor = "pin-dialog-code";
+    label.textContent = "PIN code";
+    const input = document.createElement("input");
+    input.id = "pin-dialog-code";
+    input.name = "postal_code";
+    input.inputMode = "numeric";
+    input.autocomplete = "postal-code";
+    input.maxLength = 12;
+    input.setAttribute("aria-describedby", "pin-dialog-error");
+    field.append(label, input);
+    const error = document.createElement("p");
+    error.id = "pin-dialog-error";
+    error.className = "pin-dialog-error";
+    error.setAttribute("role", "alert");
+    const actions = document.createElement("div");
+    actions.className = "pin-dialog-actions";
+    const submit = document.createElement("button");
+    submit.type = "submit";
+    submit.className = "btn btn-primary";
+    submit.textContent = "Continue";
+    const cancel = document.createElement("button");
+    cancel.type = "button";
+    cancel.className = "btn btn-outline";
+    cancel.textContent = "Cancel";
+    cancel.addEventListener("click", () => dialog.close());
+    actions.append(submit, cancel);
+    form.append(title, intro, field, error, actions);
+    dialog.appendChild(form);
+    document.body.appendChild(dialog);
+    dialog.addEventListener("close", () => {
+      if (pending && pending.opener && document.contains(pending.opener)) {
+        pending.opener.focus();
+      }
+    });
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const addForm = pending.form;
+      const body = new FormData();
+      body.append("csrfmiddlewaretoken", addForm.elements.csrfmiddlewaretoken.value);
+      body.append("postal_code", input.value);
+      submit.disabled = true;
+      error.textContent = "";
+      let response;
+      let data;
+      try {
+        response = await fetch(AREA_PATH, {
+          method: "POST",
+          body,
+          credentials: "same-origin",
+          headers: { Accept: "application/json" },
+        });
+        data = await response.json();
+      } catch (failure) {
+        // No answer we understand: the plain form goes to the PIN page.
+        addForm.submit();
+        return;
+      }
+      submit.disabled = false;
+      if (!response.ok) {
+        error.textContent = data.detail || "Please check the PIN code.";
+        input.setAttribute("aria-invalid", "true");
+        input.focus();
+        return;
+      }
+      delete document.body.dataset.postalCodeMissing;
+      pending.opener = null;
+      dialog.close();
+      addForm.submit();
+    });
+  };
+
+  // What the ADD button adds: "Add Robusta Banana to cart" names it; the
+  // product page's "Add to cart" sits under the product's heading.
+  const nameOf = (opener) => {
+    const label = (opener && opener.getAttribute("aria-label")) || "";
+    const named = label.match(/^Add (.+) to cart$/);
+    if (named) {
+      return named[1];
+    }
+    const heading = document.querySelector("#product-title");
+    return heading ? heading.textContent.trim() : "it";
+  };
+
+  return (addForm, opener) => {
+    if (!dialog) {
+      build();
+    }
+    pending = { form: addForm, opener };
+    dialog.querySelector("[data-pin-intro]").textContent =
+      `Tell us your PIN code and we add ${nameOf(opener)} ` +
+      "from the store that delivers to you: what you can buy depends on it.";
+    dialog.querySelector(".pin-dialog-error").textContent = "";
+    dialog.showModal();
+    dialog.querySelector("input").focus();
+  };
+})();
+
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  const missing = "postalCodeMissing" in document.body.dataset;
+  if (!askPostalCode || event.defaultPrevented || !missing) {
+    return;
+  }
+  const path = new URL(form.action, window.location.href).pathname;
+  if (path !== "/cart/add/") {
+    return;
+  }
+  event.preventDefault();
+  askPostalCode(form, event.submitter || form.querySelector("button"));
+});
+
 // The cart's ADD and "− qty +" forms change the cart without a reload: the
 // form is sent with fetch, the server answers JSON with the control's new
 // HTML, and the header follows. Any failure falls back to the plain form.
@@ -171,6 +308,10 @@ document.addEventListener("submit", (event) => {
     buttons.forEach((button) => {
       button.disabled = false;
     });
+    if (!response.ok && data.code === "postal_code_required" && askPostalCode) {
+      askPostalCode(form, clicked);
+      return;
+    }
     if (!response.ok) {
       // Refused (sold out, gone, bad quantity): say why and keep the control.
       announce(data.detail || "That did not work; please try again.");
