@@ -118,16 +118,11 @@ class CategoryNode:
 class CategoryTree:
     """The active categories; one whose parent is hidden is hidden too."""
 
-    def __init__(
-        self,
-        rows: Iterable[tuple[int, str, str, int | None, str]],
-        *,
-        hides_none: bool = False,
-    ):
+    def __init__(self, rows: Iterable[tuple[int, str, str, int | None, str]]):
         # Whether every category of the shop is in the tree (none inactive,
         # none under an inactive one): then "in an active category" is no
         # filter at all, and a listing of the whole shop can leave it out.
-        self.hides_none = hides_none
+        self.hides_none = False
         by_parent: dict[int | None, list[tuple]] = {}
         for row in rows:
             by_parent.setdefault(row[3], []).append(row)
@@ -177,13 +172,15 @@ _REQUEST_TREE_ATTR = "_catalog_category_tree"
 
 
 def _category_tree_build() -> CategoryTree:
+    # Every category in one query (there are a few hundred at most): the
+    # inactive ones only say whether the tree hides any.
     rows = list(
-        Category.objects.filter(is_active=True)
-        .order_by("position", "name", "id")
-        .values_list("id", "name", "slug", "parent_id", "image")
+        Category.objects.order_by("position", "name", "id").values_list(
+            "id", "name", "slug", "parent_id", "image", "is_active"
+        )
     )
-    tree = CategoryTree(rows)
-    tree.hides_none = len(tree) == Category.objects.count()
+    tree = CategoryTree([row[:5] for row in rows if row[5]])
+    tree.hides_none = len(tree) == len(rows)
     return tree
 
 
@@ -542,6 +539,26 @@ def product_list(
     return queryset.order_by(*_ordering(ordering, searching=bool(text)))
 
 
+class ListingPages:
+    """A listing as a paginator slices it: the page's ids first, then their cards.
+
+    The first query sorts on the sort keys alone and skips the earlier pages
+    on those; only the page's products then get their price, thumbnail and
+    variants. One query, with `OFFSET`, would work out the card columns of
+    every product it skips (the deep category page's cost).
+    """
+
+    def __init__(self, listing: QuerySet[Product]):
+        self.listing = listing
+
+    def __getitem__(self, bounds: slice) -> list[Product]:
+        ids = list(self.listing.values_list("pk", flat=True)[bounds])
+        if not ids:
+            return []
+        by_id = {p.pk: p for p in self.listing.filter(pk__in=ids).order_by()}
+        return [by_id[pk] for pk in ids if pk in by_id]
+
+
 def brand_keys(brands: Iterable[str]) -> list[str]:
     """Return the brands as `products_of_brands` compares them."""
     return sorted({b.strip().lower() for b in brands if b and b.strip()})
@@ -754,6 +771,13 @@ def product_get_for_page(
     if product is not None:
         product.category_node = tree.get_by_id(product.category_id)
     return product
+
+
+def user_has_reviewed(*, user, product_id: int) -> bool:
+    """Return whether a signed-in user has reviewed the product."""
+    if user is None or not user.is_authenticated:
+        return False
+    return Review.objects.filter(product_id=product_id, user=user).exists()
 
 
 def reviews_for_product(*, product: Product) -> QuerySet[Review]:

@@ -109,8 +109,9 @@ def _delivery_area(request):
 
 
 @personal_part("orders/_cart_control.html")
-def cart_control_prepare(request, args: dict) -> dict | None:
-    """Give a card's ADD button the shopper's quantity; None: not in their cart."""
+@personal_part("catalog/_in_cart.html")
+def cart_quantity_prepare(request, args: dict) -> dict | None:
+    """Give an ADD button or a size the shopper's quantity; None: not in the cart."""
     quantity = cart_state(request)["quantities"].get(args["variant_id"])
     return {**args, "quantity": quantity} if quantity else None
 

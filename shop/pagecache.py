@@ -48,10 +48,13 @@ _PLACEHOLDER = b"@@csrfmiddlewaretoken@@"
 _TOKEN_FIELD = b'name="csrfmiddlewaretoken" value="%s"'
 # Set by Django's own middleware on the response later (outside this one), or
 # not kept with a page.
-_HEADERS_NOT_STORED = {"content-length", "set-cookie", "x-request-id"}
+_HEADERS_NOT_STORED = {"content-length", "set-cookie", "x-request-id", "x-page-cache"}
 _MESSAGES_COOKIE = "messages"
 _MESSAGES_SESSION_KEY = "_messages"
 _SOURCE_SUFFIXES = {".py", ".html", ".txt", ".json"}
+# Says whether the cache answered (`hit`) or the page was rendered (`miss`),
+# for operators and the benchmark's hit rate; never stored with a page.
+CACHE_STATUS_HEADER = "X-Page-Cache"
 _SHARED_ATTR = "_page_shared"
 _PERSONAL_DEPTH_ATTR = "_page_personal_depth"
 # A shopper's part in a shared copy: the template, its arguments (JSON with
@@ -132,9 +135,11 @@ def rendering_shared(request) -> bool:
 
 
 # A template named in `{% personal %}` may have a preparer: given the request
-# and the tag's arguments, it returns the template's context for this shopper,
-# or None when the neutral rendering is already theirs (an ADD button for a
-# product not in their cart).
+# and the tag's arguments (as the shared copy's anonymous visitor had them),
+# it returns the template's context for this shopper, or None when the
+# neutral rendering is already theirs (an ADD button for a product not in
+# their cart). Without one, the part is rendered again from its arguments
+# and the context processors.
 _PREPARERS: dict[str, Callable[..., dict | None]] = {}
 
 
@@ -163,21 +168,19 @@ def personal_render(request, template_name: str, args: dict) -> str | None:
 
 
 def personal_include(context, template_name: str, args: dict) -> str:
-    """Render `{% personal %}`: the part for this visitor, marked in a shared copy.
+    """Render `{% personal %}` from the page's context; marked in a shared copy.
 
-    In a shared copy the part is rendered as for an anonymous visitor with an
-    empty cart and marked with its arguments, so `personal_fill` can render
-    it for each shopper; parts inside it are not marked again.
+    In a shared copy the context is an anonymous visitor's with an empty
+    cart; the part is marked with its arguments, so `personal_fill` can
+    render it for each shopper. Parts inside it are not marked again.
     """
     request = context.get("request")
-    preparer = _PREPARERS.get(template_name)
-    values = preparer(request, args) if preparer is not None else None
     template = context.template.engine.get_template(template_name)
     marks = rendering_shared(request) and not getattr(request, _PERSONAL_DEPTH_ATTR, 0)
     if marks:
         setattr(request, _PERSONAL_DEPTH_ATTR, 1)
     try:
-        with context.push(args if values is None else values):
+        with context.push(args):
             html = template.render(context)
     finally:
         if marks:
@@ -274,10 +277,13 @@ class AnonymousPageCacheMiddleware:
         key = self._key(request, generation, "anonymous")
         stored = cache.get(key)
         if stored is not None:
-            return self._from_stored(request, stored)
+            response = self._from_stored(request, stored)
+            response[CACHE_STATUS_HEADER] = "hit"
+            return response
         response = self.get_response(request)
         if _storable(request, response, shared=False):
             self._store(key, response)
+            response[CACHE_STATUS_HEADER] = "miss"
         if request.method == "HEAD" and not response.streaming:
             length = len(response.content)
             response.content = b""
@@ -292,6 +298,7 @@ class AnonymousPageCacheMiddleware:
             return self.get_response(request)
         key = self._key(request, generation, "shared")
         stored = cache.get(key)
+        status = "hit"
         if stored is None:
             response = self._render_shared(request)
             if not _storable(request, response, shared=True):
@@ -299,8 +306,10 @@ class AnonymousPageCacheMiddleware:
                 # answered as the shopper's own.
                 return self.get_response(request)
             stored = self._store(key, response)
+            status = "miss"
         response = self._from_stored(request, stored)
         response.content = personal_fill(request, response.content)
+        response[CACHE_STATUS_HEADER] = status
         return response
 
     def _render_shared(self, request):

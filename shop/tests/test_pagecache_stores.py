@@ -250,9 +250,33 @@ def test_stepper_posts_from_a_filled_page(stores, user, variant):
     assert "data-cart-count>3<" in client.get(CATEGORY).text
 
 
-def test_product_page_is_not_shared_yet(stores, user, variant):
+# The product page adds whether the shopper reviewed it and may review it.
+SERVED_PRODUCT_SIGNED_IN = SERVED_SIGNED_IN + 2
+
+
+def test_product_page_shared_with_the_shoppers_own_parts(stores, user, variant):
+    cart_line_add(cart=cart_get_or_create(user=user), variant_id=variant.pk, quantity=2)
     _shopper("560002").get("/p/toned-milk/")
 
-    _response, queries = _get(_shopper("560002", user=user), "/p/toned-milk/")
+    response, queries = _get(_shopper("560002", user=user), "/p/toned-milk/")
 
-    assert queries > SERVED_SIGNED_IN
+    assert queries == SERVED_PRODUCT_SIGNED_IN
+    assert response["X-Page-Cache"] == "hit"
+    text = response.text
+    assert "2 in cart" in text
+    assert "Delivery in 15 minutes to 560002" in text
+    assert "Your store (560002) has 500 g." in text
+    assert "once an order of it has been delivered to you" in text
+    assert "to review products you have bought" not in text
+
+
+def test_product_page_of_an_anonymous_store_shopper(stores, user, variant):
+    cart_line_add(cart=cart_get_or_create(user=user), variant_id=variant.pk, quantity=2)
+    _shopper("560002", user=user).get("/p/toned-milk/")
+
+    response, queries = _get(_shopper("560002"), "/p/toned-milk/")
+
+    assert queries == SERVED_WITH_A_STORE
+    assert "in cart" not in response.text
+    assert "Your store (560002) has 500 g." in response.text
+    assert "to review products you have bought" in response.text
