@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import load, race, servers, storm  # noqa: E402
+from bench import load, orderflow, race, servers, storm  # noqa: E402
 from bench.mailsink import MailSink  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/shop_bench"
@@ -42,19 +42,30 @@ DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/7"
 RESULTS_DIR = ROOT / "bench" / "results"
 WORK_DIR = ROOT / "var" / "bench"
 
-# Share of the bare view's requests per second each page should reach.
+# Share of the bare view's requests per second each page should reach
+# (issue 19): half, for every page, anonymous or signed in.
+PAGES = [
+    "home",
+    "category p1",
+    "category deep",
+    "product",
+    "search common",
+    "search rare",
+    "api list filtered",
+    "api detail",
+]
 TARGET_RATIOS = {
-    "home": 1 / 2,
-    "category p1": 1 / 2,
-    "category deep": 1 / 2,
-    "product": 1 / 2,
-    "search common": 1 / 4,
-    "search rare": 1 / 4,
-    "api list filtered": 1 / 3,
-    "cart signed-in": 1 / 10,
-    "home signed-in": 1 / 10,
-    "product signed-in": 1 / 10,
+    **dict.fromkeys(PAGES, 1 / 2),
+    **{f"{name} signed-in": 1 / 2 for name in PAGES},
+    "category p1 store A": 1 / 2,
+    "category p1 store B": 1 / 2,
+    "cart signed-in": 1 / 2,
+    "checkout signed-in": 1 / 2,
+    "order page signed-in": 1 / 2,
 }
+# With orders placed at --orders-per-second, each page keeps this share of
+# what it served just before without them.
+ORDERS_TARGET = 0.8
 
 
 def parse_args(argv=None):
@@ -93,6 +104,12 @@ def parse_args(argv=None):
     parser.add_argument("--only", nargs="*", help="measure only these rows")
     parser.add_argument("--skip-race", action="store_true")
     parser.add_argument("--skip-storm", action="store_true")
+    parser.add_argument(
+        "--orders-per-second",
+        type=float,
+        default=5.0,
+        help="rate of the orders placed while some pages are measured again (0: off)",
+    )
     parser.add_argument(
         "--profile",
         action="store_true",
@@ -301,60 +318,147 @@ def machine() -> dict:
     }
 
 
+def _cookie(session: dict) -> dict:
+    return {"Cookie": f"{session['cookie_name']}={session['session']}"}
+
+
 def build_targets(prepared: dict, only: list[str] | None) -> list[load.Target]:
     t = prepared["targets"]
     user = prepared["cart_user"]
-    cookie = {"Cookie": f"{user['cookie_name']}={user['session']}"}
-    rows = [
-        load.Target("bare view", "/bench/bare", expect="ok"),
-        load.Target("home", "/", expect=t["home_expect"]),
-        load.Target("category p1", t["category_path"], expect=t["category_expect"]),
-        load.Target(
-            "category deep",
+    signed_in = _cookie(user)
+    bearer = {"Authorization": f"Bearer {user['access']}"}
+    pages = {
+        "home": ("/", t["home_expect"]),
+        "category p1": (t["category_path"], t["category_expect"]),
+        "category deep": (
             f"{t['category_path']}?page={t['category_deep_page']}",
-            expect=t["category_deep_expect"],
+            t["category_deep_expect"],
         ),
-        load.Target("product", t["product_path"], expect=t["product_expect"]),
-        load.Target(
-            "search common",
+        "product": (t["product_path"], t["product_expect"]),
+        "search common": (
             f"/search/?q={t['search_common']}",
-            expect=t["search_common_expect"],
+            t["search_common_expect"],
         ),
-        load.Target(
-            "search rare",
-            f"/search/?q={t['search_rare']}",
-            expect=t["search_rare_expect"],
-        ),
-        load.Target(
-            "api list filtered", t["api_list_path"], expect=t["api_list_expect"]
-        ),
-        load.Target("api detail", t["api_detail_path"], expect=t["api_detail_expect"]),
+        "search rare": (f"/search/?q={t['search_rare']}", t["search_rare_expect"]),
+        "api list filtered": (t["api_list_path"], t["api_list_expect"]),
+        "api detail": (t["api_detail_path"], t["api_detail_expect"]),
+    }
+    rows = [load.Target("bare view", "/bench/bare", expect="ok")]
+    rows += [
+        load.Target(name, path, expect=expect) for name, (path, expect) in pages.items()
+    ]
+    # The same category page for a visitor of each store (a PIN code, no
+    # cart): one shared copy per store.
+    for store in ("a", "b"):
+        rows.append(
+            load.Target(
+                f"category p1 store {store.upper()}",
+                t["category_path"],
+                headers=_cookie(prepared["store_sessions"][store]),
+                expect=t["category_expect"],
+                anonymous=False,
+            )
+        )
+    # The signed-in shopper with a store, a cart and orders: the session for
+    # pages, the JWT for the API.
+    for name, (path, expect) in pages.items():
+        api = path.startswith("/api/")
+        rows.append(
+            load.Target(
+                f"{name} signed-in",
+                path,
+                headers=bearer if api else signed_in,
+                expect=expect if api else user["header_expect"],
+                anonymous=False,
+            )
+        )
+    rows += [
         load.Target(
             "cart signed-in",
             "/cart/",
-            headers=cookie,
+            headers=signed_in,
             expect=user["expect"],
             anonymous=False,
         ),
-        # Not rows the issue names, but what a signed-in shopper browses:
-        # no page cache for visitors with a cart can serve these.
         load.Target(
-            "home signed-in",
-            "/",
-            headers=cookie,
+            "checkout signed-in",
+            "/checkout/",
+            headers=signed_in,
             expect=user["header_expect"],
             anonymous=False,
         ),
         load.Target(
-            "product signed-in",
-            t["product_path"],
-            headers=cookie,
-            expect=user["header_expect"],
+            "order page signed-in",
+            user["order_path"],
+            headers=signed_in,
+            expect=user["order_expect"],
             anonymous=False,
         ),
     ]
     if only:
         rows = [row for row in rows if row.name in only or row.name == "bare view"]
+    return rows
+
+
+def flow_targets(targets: list[load.Target]) -> list[load.Target]:
+    """Return the pages measured again while orders are placed, counting cache hits."""
+    by_name = {target.name: target for target in targets}
+    chosen = [
+        "category p1",
+        "product",
+        "home",
+        "category p1 store A",
+        "category p1 signed-in",
+        "home signed-in",
+    ]
+    return [
+        load.Target(**{**by_name[name].__dict__, "hit_rate": True})
+        for name in chosen
+        if name in by_name
+    ]
+
+
+def measure_with_orders(base_url: str, prepared: dict, targets, args) -> list[dict]:
+    """Measure each page without orders, then while orders are placed at the rate."""
+    connections = args.connections or 2 * args.workers
+    flow = prepared["flow"]
+    rows = []
+    for target in targets:
+        quiet = load.measure(
+            base_url,
+            target,
+            seconds=args.seconds,
+            warmup=args.warmup,
+            connections=connections,
+        )
+        with orderflow.OrderStream(base_url, flow, rate=args.orders_per_second) as s:
+            # The warm-up lets the stream reach its pace before counting.
+            busy = load.measure(
+                base_url,
+                target,
+                seconds=args.seconds,
+                warmup=args.warmup,
+                connections=connections,
+            )
+        ratio = round(busy["rps"] / quiet["rps"], 3) if quiet["rps"] else 0.0
+        rows.append(
+            {
+                "name": target.name,
+                "path": target.path,
+                "without_orders": quiet,
+                "with_orders": busy,
+                "orders": s.summary(),
+                "ratio": ratio,
+                "meets_target": ratio >= ORDERS_TARGET,
+            }
+        )
+        print(
+            f"{target.name:<24} {quiet['rps']:>8.1f} -> {busy['rps']:>8.1f} rps "
+            f"({ratio:.2f}) hits {quiet.get('cache_hit_rate')} -> "
+            f"{busy.get('cache_hit_rate')}; {s.summary()['orders_per_second']} "
+            f"orders/s {s.summary()['statuses']}",
+            flush=True,
+        )
     return rows
 
 
@@ -400,6 +504,51 @@ def print_table(rows: list[dict]) -> None:
         "anonymous page cache / rendered"
     )
     print()
+
+
+def flow_orders(args) -> int:
+    """Return how many orders the order stream may place: every run, with room."""
+    per_run = args.orders_per_second * (args.seconds + args.warmup + 2)
+    return int(per_run * 12) + 100
+
+
+def race_and_storm(args, report, steps, base_url, prepared, env, sink) -> None:
+    if not args.skip_race:
+        report["race"] = steps.run(
+            "checkout race",
+            race.run,
+            base_url,
+            prepared["race"],
+            env,
+            shopside,
+            warm_times=2 * args.workers,
+        )
+        print(json.dumps(report["race"], indent=2))
+        report["express_race"] = steps.run(
+            "express checkout race",
+            race.run,
+            base_url,
+            prepared["express_race"],
+            env,
+            shopside,
+            warm_times=2 * args.workers,
+            body=race.express_body,
+            state="express-race-state",
+        )
+        print(json.dumps(report["express_race"], indent=2))
+    if not args.skip_storm:
+        report["storm"] = steps.run(
+            "webhook storm",
+            storm.run,
+            base_url,
+            prepared["storm"],
+            env,
+            shopside,
+            sink,
+            copies=args.storm_copies,
+            warm_times=2 * args.workers,
+        )
+        print(json.dumps(report["storm"], indent=2))
 
 
 def main(argv=None) -> int:
@@ -497,6 +646,7 @@ def main(argv=None) -> int:
             f"--express-buyers={args.express_buyers}",
             f"--express-places={args.express_places}",
             f"--storm-orders={args.storm_orders}",
+            f"--flow-orders={flow_orders(args)}",
         )
         targets = build_targets(prepared, args.only)
         for target in targets:
@@ -574,42 +724,17 @@ def main(argv=None) -> int:
         report["loadavg_during_pages"] = [min(loads), max(loads)]
         print_table(rows)
 
-        if not args.skip_race:
-            report["race"] = steps.run(
-                "checkout race",
-                race.run,
+        if args.orders_per_second > 0:
+            report["orders_flow"] = steps.run(
+                f"pages while {args.orders_per_second:g} orders a second are placed",
+                measure_with_orders,
                 base_url,
-                prepared["race"],
-                env,
-                shopside,
-                warm_times=2 * args.workers,
+                prepared,
+                flow_targets(targets),
+                args,
             )
-            print(json.dumps(report["race"], indent=2))
-            report["express_race"] = steps.run(
-                "express checkout race",
-                race.run,
-                base_url,
-                prepared["express_race"],
-                env,
-                shopside,
-                warm_times=2 * args.workers,
-                body=race.express_body,
-                state="express-race-state",
-            )
-            print(json.dumps(report["express_race"], indent=2))
-        if not args.skip_storm:
-            report["storm"] = steps.run(
-                "webhook storm",
-                storm.run,
-                base_url,
-                prepared["storm"],
-                env,
-                shopside,
-                sink,
-                copies=args.storm_copies,
-                warm_times=2 * args.workers,
-            )
-            print(json.dumps(report["storm"], indent=2))
+
+        race_and_storm(args, report, steps, base_url, prepared, env, sink)
 
         report["memory_mib"] = {
             "gunicorn_master": servers.rss_mib(web.pid),

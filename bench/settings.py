@@ -31,6 +31,9 @@ _BENCH_DEFAULTS = {
     # from this one machine, which the per-client unpaid-order limit counts.
     "SHOP_PAYMENT_TIMEOUT_MINUTES": "120",
     "SHOP_MAX_UNPAID_ORDERS_PER_CLIENT": "100000",
+    # The order stream's buyers each place an order every few seconds and pay
+    # none of them.
+    "SHOP_MAX_UNPAID_ORDERS": "100000",
     "EMAIL_HOST": "127.0.0.1",
     "EMAIL_PORT": "8825",
 }
@@ -53,3 +56,5 @@ STORAGES = {
         "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
     },
 }
+# `seed_demo` makes the demo sellers; this shop lives on loopback for one run.
+SHOP_DEMO_ACCOUNTS = True

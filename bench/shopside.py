@@ -55,12 +55,14 @@ from orders.models import (  # noqa: E402
     ServiceArea,
     StoreStock,
 )
-from orders.selectors import store_load  # noqa: E402
+from orders.selectors import SESSION_POSTAL_CODE_KEY, store_load  # noqa: E402
 from shop.models import OutboundEmail  # noqa: E402
 
 BENCH_POSTAL_CODE = "560001"
+# The second store's PIN code: the same catalogue, a shelf that lacks a fifth of it.
+BENCH_POSTAL_CODE_B = "560002"
 # The express race's shoppers live here, served by a store of its own.
-BENCH_EXPRESS_POSTAL_CODE = "560002"
+BENCH_EXPRESS_POSTAL_CODE = "560003"
 BENCH_EMAIL_DOMAIN = "bench.test"
 STATE_FILE = Path(settings.BENCH_DIR) / "prepared.json"
 
@@ -119,14 +121,6 @@ def _access_token(user: User) -> str:
     return str(RefreshToken.for_user(user).access_token)
 
 
-def _session_for(user: User) -> dict:
-    """Log the user in through Django's session engine; return the cookie."""
-    client = Client()
-    client.force_login(user)
-    cookie_name = settings.SESSION_COOKIE_NAME
-    return {"cookie_name": cookie_name, "session": client.cookies[cookie_name].value}
-
-
 def _cart_fill(user: User, variant_ids: list[int], quantity: int = 1) -> None:
     from orders.services.cart import cart_get_or_create, cart_line_add
 
@@ -136,7 +130,7 @@ def _cart_fill(user: User, variant_ids: list[int], quantity: int = 1) -> None:
 
 
 def _bench_store(name: str = "Bench store") -> DarkStore:
-    """Return the dark store the bench's shoppers buy from (open all day)."""
+    """Return the dark store the bench's shoppers buy from (or the second one)."""
     store, _created = DarkStore.objects.get_or_create(
         name=name,
         defaults={
@@ -194,6 +188,49 @@ def _stock_set(*, store: DarkStore, variant_id: int, quantity: int) -> None:
         total=Sum("quantity")
     )["total"]
     ProductVariant.objects.filter(pk=variant_id).update(stock=total)
+
+
+def _shelves_fill(store_a: DarkStore, store_b: DarkStore) -> int:
+    """Put every variant's stock that is on no shelf on the two bench stores' shelves.
+
+    Half each, except every fifth variant, which only store A has, so the two
+    stores' pages differ. The variant's shop-wide sum stays what it was. The
+    bench's own arrangement, in two statements: `stock_unshelved_place`
+    would take a query per shelf, which 300,000 products feel.
+    """
+    unshelved = (
+        "FROM catalog_productvariant v WHERE v.stock > 0 AND NOT EXISTS "
+        "(SELECT 1 FROM orders_storestock s WHERE s.variant_id = v.id)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO orders_storestock (store_id, variant_id, quantity) "
+            "SELECT %s, v.id, CASE WHEN v.id %% 5 = 0 THEN 0 ELSE v.stock / 2 END "
+            f"{unshelved}",
+            [store_b.pk],
+        )
+        cursor.execute(
+            "INSERT INTO orders_storestock (store_id, variant_id, quantity) "
+            "SELECT %s, v.id, v.stock - COALESCE((SELECT SUM(s.quantity) FROM "
+            "orders_storestock s WHERE s.variant_id = v.id), 0) "
+            "FROM catalog_productvariant v WHERE v.stock > 0 AND NOT EXISTS "
+            "(SELECT 1 FROM orders_storestock s WHERE s.variant_id = v.id "
+            "AND s.store_id = %s)",
+            [store_a.pk, store_a.pk],
+        )
+        return cursor.rowcount
+
+
+def _pin_session(postal_code: str, user: User | None = None) -> dict:
+    """Return the cookie of a session that holds a PIN code (and a login)."""
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    session = client.session
+    session[SESSION_POSTAL_CODE_KEY] = postal_code
+    session.save()
+    cookie_name = settings.SESSION_COOKIE_NAME
+    return {"cookie_name": cookie_name, "session": session.session_key}
 
 
 def _slot_make(capacity: int, store: DarkStore) -> DeliverySlot:
@@ -295,13 +332,23 @@ def _targets(page_size: int) -> dict:
 def prepare(args) -> None:
     run = secrets.token_hex(3)
     store = _bench_store()
+    store_b = _bench_store("Bench store B")
     ServiceArea.objects.update_or_create(
         postal_code=BENCH_POSTAL_CODE,
         defaults={"name": "Bengaluru Central", "is_active": True, "store": store},
     )
-    slot = _slot_make(capacity=args.race_buyers + args.storm_orders + 10, store=store)
-    sellable = list(_sellable_variants().order_by("-pk")[:12])
-    race_variant, storm_variant, express_variant, *cart_variants = sellable
+    ServiceArea.objects.update_or_create(
+        postal_code=BENCH_POSTAL_CODE_B,
+        defaults={"name": "Koramangala", "is_active": True, "store": store_b},
+    )
+    _shelves_fill(store, store_b)
+    slot = _slot_make(
+        capacity=args.race_buyers + args.storm_orders + args.flow_orders + 10,
+        store=store,
+    )
+    sellable = list(_sellable_variants().order_by("-pk")[:20])
+    race_variant, storm_variant, express_variant, *rest = sellable
+    cart_variants, past_variants, flow_variants = rest[:3], rest[3:5], rest[5:10]
 
     # The race: every buyer's cart holds one of the last `race_stock` units.
     _stock_set(store=store, variant_id=race_variant.pk, quantity=1_000)
@@ -335,9 +382,26 @@ def prepare(args) -> None:
             }
         )
 
-    # The signed-in shopper of the cart page: three items in the cart.
+    # Orders placed while pages are measured: popular items, plenty on the
+    # shelf, so they move stock without changing what any page shows.
+    for variant in flow_variants:
+        _stock_set(store=store, variant_id=variant.pk, quantity=1_000_000)
+    flow_buyers = []
+    for index in range(args.flow_buyers):
+        user = _user_make("flow", run, index)
+        address = _address_make(user)
+        flow_buyers.append({"address": address.pk, "access": _access_token(user)})
+
+    # The signed-in shopper: a store (the session's PIN code, as logging in
+    # sets it from the default address), two past orders, three items in
+    # the cart.
     cart_user = _user_make("cart", run, 0)
-    _address_make(cart_user)
+    cart_address = _address_make(cart_user)
+    past_orders = []
+    for variant in past_variants:
+        _stock_set(store=store, variant_id=variant.pk, quantity=10_000)
+        _cart_fill(cart_user, [variant.pk])
+        past_orders.append(order_place(user=cart_user, address=cart_address, slot=slot))
     _cart_fill(cart_user, [v.pk for v in cart_variants[:3]], quantity=2)
 
     prepared = {
@@ -349,7 +413,19 @@ def prepare(args) -> None:
             "expect": escape(cart_variants[0].product.name),
             # The header's cart count: three items, two of each.
             "header_expect": "data-cart-count>6<",
-            **_session_for(cart_user),
+            "order_path": f"/orders/{past_orders[0].number}/",
+            "order_expect": past_orders[0].number,
+            **_pin_session(BENCH_POSTAL_CODE, cart_user),
+        },
+        "store_sessions": {
+            "a": _pin_session(BENCH_POSTAL_CODE),
+            "b": _pin_session(BENCH_POSTAL_CODE_B),
+        },
+        "flow": {
+            "run": run,
+            "slot": slot.pk,
+            "variants": [v.pk for v in flow_variants],
+            "buyers": flow_buyers,
         },
         "race": {
             "variant": race_variant.pk,
@@ -560,6 +636,8 @@ def main(argv=None) -> None:
     p.add_argument("--express-buyers", type=int, default=30)
     p.add_argument("--express-places", type=int, default=10)
     p.add_argument("--storm-orders", type=int, default=20)
+    p.add_argument("--flow-buyers", type=int, default=60)
+    p.add_argument("--flow-orders", type=int, default=2_000)
     p.set_defaults(handler=prepare)
     p = commands.add_parser("queries")
     p.add_argument("targets")

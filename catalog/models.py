@@ -264,6 +264,33 @@ class CatalogGeneration(models.Model):
         return f"catalogue generation {self.n}"
 
 
+# The product page says "Only N left" up to this many, and "In stock" above:
+# a shelf moving between two counts above it changes nothing a page shows,
+# so it leaves every cached page alone (migration `shelf_generation`, which
+# holds this number in SQL: changing it needs a migration).
+STOCK_SHOWN_EXACTLY_UP_TO = 5
+
+
+class ShelfGeneration(models.Model):
+    """A counter per store that moves when what pages show of its shelf changes.
+
+    PostgreSQL triggers bump a store's row when one of its shelves crosses
+    what a page shows (out of stock, "only N left", in stock), and row 0 when
+    a variant's shop-wide sum does; the page cache keys a store's pages by
+    the catalogue generation, row 0 and that store's row, so an order at one
+    store leaves other stores' pages, and pages it changed nothing on, cached.
+    No foreign key: the catalogue knows stores only by their id.
+    """
+
+    # 0: the shop-wide sum (`ProductVariant.stock`), what a visitor without a
+    # store sees.
+    store_id = models.PositiveBigIntegerField(primary_key=True)
+    n = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"shelf generation {self.n} of store {self.store_id}"
+
+
 class SearchSynonym(models.Model):
     """A word shoppers type and the words the shop searches for instead.
 

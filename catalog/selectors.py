@@ -8,6 +8,7 @@ the first thumbnail, the active variants) in two queries, whatever the count.
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -118,6 +119,10 @@ class CategoryTree:
     """The active categories; one whose parent is hidden is hidden too."""
 
     def __init__(self, rows: Iterable[tuple[int, str, str, int | None, str]]):
+        # Whether every category of the shop is in the tree (none inactive,
+        # none under an inactive one): then "in an active category" is no
+        # filter at all, and a listing of the whole shop can leave it out.
+        self.hides_none = False
         by_parent: dict[int | None, list[tuple]] = {}
         for row in rows:
             by_parent.setdefault(row[3], []).append(row)
@@ -167,12 +172,16 @@ _REQUEST_TREE_ATTR = "_catalog_category_tree"
 
 
 def _category_tree_build() -> CategoryTree:
-    rows = (
-        Category.objects.filter(is_active=True)
-        .order_by("position", "name", "id")
-        .values_list("id", "name", "slug", "parent_id", "image")
+    # Every category in one query (there are a few hundred at most): the
+    # inactive ones only say whether the tree hides any.
+    rows = list(
+        Category.objects.order_by("position", "name", "id").values_list(
+            "id", "name", "slug", "parent_id", "image", "is_active"
+        )
     )
-    return CategoryTree(rows)
+    tree = CategoryTree([row[:5] for row in rows if row[5]])
+    tree.hides_none = len(tree) == len(rows)
+    return tree
 
 
 def category_tree() -> CategoryTree:
@@ -295,15 +304,17 @@ def products_sellable(
     With `category` (a node of the active tree), only that category and those
     below it, all active by the tree's making.
     """
-    if category is not None:
-        category_ids = category.descendant_ids()
-    else:
-        category_ids = (tree or category_tree()).all_ids
-    return Product.objects.filter(
-        Exists(_variants_of_outer_product()),
-        is_active=True,
-        category_id__in=category_ids,
+    sellable = Product.objects.filter(
+        Exists(_variants_of_outer_product()), is_active=True
     )
+    if category is not None:
+        return sellable.filter(category_id__in=category.descendant_ids())
+    tree = tree or category_tree()
+    if getattr(tree, "hides_none", False):
+        # A filter on every category id would only cost the planner a bitmap
+        # of the whole catalogue to intersect (the rare search at 300k).
+        return sellable
+    return sellable.filter(category_id__in=tree.all_ids)
 
 
 # Staff's synonyms and spellings, read once a few minutes per process pool;
@@ -528,6 +539,26 @@ def product_list(
     return queryset.order_by(*_ordering(ordering, searching=bool(text)))
 
 
+class ListingPages:
+    """A listing as a paginator slices it: the page's ids first, then their cards.
+
+    The first query sorts on the sort keys alone and skips the earlier pages
+    on those; only the page's products then get their price, thumbnail and
+    variants. One query, with `OFFSET`, would work out the card columns of
+    every product it skips (the deep category page's cost).
+    """
+
+    def __init__(self, listing: QuerySet[Product]):
+        self.listing = listing
+
+    def __getitem__(self, bounds: slice) -> list[Product]:
+        ids = list(self.listing.values_list("pk", flat=True)[bounds])
+        if not ids:
+            return []
+        by_id = {p.pk: p for p in self.listing.filter(pk__in=ids).order_by()}
+        return [by_id[pk] for pk in ids if pk in by_id]
+
+
 def brand_keys(brands: Iterable[str]) -> list[str]:
     """Return the brands as `products_of_brands` compares them."""
     return sorted({b.strip().lower() for b in brands if b and b.strip()})
@@ -564,11 +595,45 @@ class HomeRow:
     products: list[Product]
 
 
-# Which products the home page features is worked out over the whole shop,
-# so the choice is kept a few minutes; the cards themselves (price, stock,
-# whether still sold) are read fresh on every request.
+# Which products the home page features is worked out over the whole shop
+# (a second at 300,000 products), so the choice is kept: fresh for a few
+# minutes, then served stale while one worker, holding a lock, works out the
+# next. The cards themselves (price, stock, whether still sold) are read
+# fresh on every render.
 HOME_PICKS_KEY = "catalog:home-picks"
 HOME_PICKS_TIMEOUT = 300
+# How long a stale choice may still be shown when nobody could refresh it.
+_HOME_PICKS_KEPT = 24 * 3600
+_HOME_PICKS_LOCK_TIMEOUT = 120
+
+
+def _home_picks_cached(tree: CategoryTree, *, deals: int, per_category: int) -> dict:
+    """Return the home page's picks; at most one process works them out at a time.
+
+    A missing choice is worked out by whoever asks (a cold cache); a stale
+    one is served as it is to everyone but the one process that took the
+    lock, which works out and stores the next.
+    """
+    key = f"{HOME_PICKS_KEY}:{deals}:{per_category}"
+    kept = cache.get(key)
+    now = time.time()
+    if kept is not None and kept["fresh_until"] > now:
+        return kept["picks"]
+    if kept is not None and not cache.add(
+        f"{key}:lock", 1, timeout=_HOME_PICKS_LOCK_TIMEOUT
+    ):
+        return kept["picks"]
+    try:
+        picks = _home_picks(tree, deals=deals, per_category=per_category)
+        cache.set(
+            key,
+            {"picks": picks, "fresh_until": time.time() + HOME_PICKS_TIMEOUT},
+            timeout=_HOME_PICKS_KEPT,
+        )
+    finally:
+        if kept is not None:
+            cache.delete(f"{key}:lock")
+    return picks
 
 
 def _home_picks(tree: CategoryTree, *, deals: int, per_category: int) -> dict:
@@ -631,11 +696,7 @@ def home_sections(
     what it lacks last.
     """
     tree = tree or category_tree()
-    key = f"{HOME_PICKS_KEY}:{deals}:{per_category}"
-    picks = cache.get(key)
-    if picks is None:
-        picks = _home_picks(tree, deals=deals, per_category=per_category)
-        cache.set(key, picks, timeout=HOME_PICKS_TIMEOUT)
+    picks = _home_picks_cached(tree, deals=deals, per_category=per_category)
     ids = picks["deals"] + [pk for row in picks["rows"].values() for pk in row]
     cards = {
         p.pk: p for p in product_cards_by_ids(ids=ids, tree=tree, store_id=store_id)
@@ -710,6 +771,13 @@ def product_get_for_page(
     if product is not None:
         product.category_node = tree.get_by_id(product.category_id)
     return product
+
+
+def user_has_reviewed(*, user, product_id: int) -> bool:
+    """Return whether a signed-in user has reviewed the product."""
+    if user is None or not user.is_authenticated:
+        return False
+    return Review.objects.filter(product_id=product_id, user=user).exists()
 
 
 def reviews_for_product(*, product: Product) -> QuerySet[Review]:

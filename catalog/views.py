@@ -12,11 +12,13 @@ from django.utils.functional import cached_property
 from catalog import services
 from catalog.forms import ProductFilterForm, ReviewForm
 from catalog.hooks import user_may_review
+from catalog.models import Product
 from catalog.search import search_text_normalize
 from catalog.selectors import (
     ORDERINGS,
     CategoryNode,
     CategoryTree,
+    ListingPages,
     brand_keys,
     category_tree_for,
     home_sections,
@@ -26,8 +28,10 @@ from catalog.selectors import (
     products_of_brands,
     reviews_for_product,
     search_rewrite,
+    user_has_reviewed,
 )
 from shop.errors import DomainError
+from shop.pagecache import personal_part, shared_page
 from shop.redirects import post_only
 
 REVIEWS_SHOWN = 10
@@ -56,6 +60,7 @@ def _store_id(request) -> int | None:
     return shopper.store_id if shopper is not None else None
 
 
+@shared_page
 def home(request):
     tree = category_tree_for(request)
     sections = home_sections(tree=tree, store_id=_store_id(request))
@@ -66,6 +71,7 @@ def home(request):
     )
 
 
+@shared_page
 def category(request, slug):
     tree = category_tree_for(request)
     node = tree.get(slug)
@@ -88,6 +94,7 @@ def category(request, slug):
     )
 
 
+@shared_page
 def search(request):
     tree = category_tree_for(request)
     query = search_text_normalize(request.GET.get("q", ""))
@@ -140,7 +147,9 @@ def _listing(
         if not chosen_keys or b.lower() in chosen_keys
     )
     products = products_of_brands(listing, brands=chosen_keys)
-    paginator = CountedPaginator(products, settings.SHOP_PAGE_SIZE, count=total)
+    paginator = CountedPaginator(
+        ListingPages(products), settings.SHOP_PAGE_SIZE, count=total
+    )
     page_notice = ""
     requested = request.GET.get("page", "1")
     try:
@@ -192,8 +201,30 @@ def _active_filters(form: ProductFilterForm) -> int:
     ) + len(data.get("brand") or [])
 
 
+@shared_page
 def product_detail(request, slug):
     return _product_page(request, slug=slug)
+
+
+def _review_state(*, user, product, has_reviewed: bool) -> str:
+    if not user.is_authenticated:
+        return "anonymous"
+    if has_reviewed:
+        return "reviewed"
+    if user_may_review(user=user, product=product):
+        return "eligible"
+    return "not_received"
+
+
+@personal_part("catalog/_review_prompt.html")
+def review_prompt_prepare(request, args: dict) -> dict:
+    """Say what this shopper may do about the product's reviews (a personal part)."""
+    user = request.user
+    product = Product(pk=args["product_id"], slug=args["slug"])
+    has_reviewed = user_has_reviewed(user=user, product_id=product.pk)
+    state = _review_state(user=user, product=product, has_reviewed=has_reviewed)
+    form = ReviewForm() if state == "eligible" else None
+    return {**args, "review_state": state, "review_form": form}
 
 
 def _product_page(request, *, slug: str, review_form: ReviewForm | None = None):
@@ -209,14 +240,11 @@ def _product_page(request, *, slug: str, review_form: ReviewForm | None = None):
     wanted = request.GET.get("variant", "")
     if wanted.isdigit():
         selected = next((v for v in variants if v.pk == int(wanted)), selected)
-    if not user.is_authenticated:
-        review_state = "anonymous"
-    elif product.user_has_reviewed:
-        review_state = "reviewed"
-    elif user_may_review(user=user, product=product):
-        review_state = "eligible"
-    else:
-        review_state = "not_received"
+    review_state = _review_state(
+        user=user,
+        product=product,
+        has_reviewed=getattr(product, "user_has_reviewed", False),
+    )
     if review_state == "eligible" and review_form is None:
         review_form = ReviewForm()
     at_store = _store_id(request) is not None
@@ -232,6 +260,7 @@ def _product_page(request, *, slug: str, review_form: ReviewForm | None = None):
             "store_sizes": [v.label for v in variants if v.in_stock]
             if at_store
             else None,
+            "sizes_several": len(variants) > 1,
             "out_of_stock_text": "Out of stock at your store"
             if at_store
             else "Out of stock",

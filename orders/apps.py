@@ -13,6 +13,8 @@ class OrdersConfig(AppConfig):
             default_address_saved_register,
         )
         from catalog.hooks import review_eligibility_register, store_resolver_register
+
+        # Also registers the cart's personal parts of shared pages.
         from orders.context_processors import (
             delivery_area_remember_default_after_login,
             delivery_area_remember_saved_default,

@@ -22,6 +22,7 @@ from orders.selectors import (
 )
 from orders.stores.shopper import shopper_area_remember, shopper_of
 from shop.money import money_format
+from shop.pagecache import personal_part, rendering_shared
 
 _STATE_ATTR = "_orders_cart_state"
 
@@ -52,7 +53,12 @@ def _state_from_rows(rows) -> dict:
 
 
 def cart_state(request) -> dict:
-    """Return {count, subtotal, quantities} of the request's cart, once per request."""
+    """Return {count, subtotal, quantities} of the request's cart, once per request.
+
+    Empty while the page is rendered as the copy a store's shoppers share.
+    """
+    if rendering_shared(request):
+        return _state_from_rows([])
     state = getattr(request, _STATE_ATTR, None)
     if state is not None:
         return state
@@ -109,7 +115,17 @@ def delivery_area_remember_saved_default(*, request, address) -> None:
 
 
 def _delivery_area(request):
+    if rendering_shared(request):
+        return None
     return shopper_of(request).area
+
+
+@personal_part("orders/_cart_control.html")
+@personal_part("catalog/_in_cart.html")
+def cart_quantity_prepare(request, args: dict) -> dict | None:
+    """Give an ADD button or a size the shopper's quantity; None: not in the cart."""
+    quantity = cart_state(request)["quantities"].get(args["variant_id"])
+    return {**args, "quantity": quantity} if quantity else None
 
 
 def _buy_again(request) -> list:

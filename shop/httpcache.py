@@ -4,10 +4,11 @@ One rule for every response that did not set its own Cache-Control:
 
 - An anonymous catalogue read (the page cache's own test,
   `shop.pagecache.is_anonymous_catalogue_read`) gets an ETag made of the
-  running release, the catalogue generation and the request, known before
-  anything is rendered; an `If-None-Match` that matches answers 304 at the
-  cost of one query. Any committed catalogue write moves the generation, so
-  the ETag changes on the very next request.
+  running release, the catalogue and shop-wide shelf generations and the
+  request, known before anything is rendered; an `If-None-Match` that
+  matches answers 304 at the cost of one query. Any committed catalogue
+  write, or a stock move that changes what pages show, moves a generation,
+  so the ETag changes on the very next request.
   - API reads are shared alike by every client: `public`, fit for a CDN,
     reused without asking for SHOP_HTTP_MAX_AGE seconds (0: always revalidated).
   - Pages carry the visitor's CSRF token in their forms, so a shared cache
@@ -26,7 +27,7 @@ from django.http import HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
 
-from shop.pagecache import catalog_generation, is_anonymous_catalogue_read, release_id
+from shop.pagecache import is_anonymous_catalogue_read, page_generation, release_id
 
 PERSONAL = "private, no-store"
 PAGE = "private, no-cache"
@@ -41,7 +42,7 @@ def _shared(request) -> str:
     return f"public, max-age={max_age}" if max_age else "public, no-cache"
 
 
-def _etag(request, generation: int) -> str:
+def _etag(request, generation: str) -> str:
     personal = "" if _api(request) else request.COOKIES.get(settings.CSRF_COOKIE_NAME)
     raw = "|".join(
         (
@@ -67,7 +68,7 @@ class HttpCacheHeadersMiddleware:
     def __call__(self, request):
         etag = None
         if self.validators and is_anonymous_catalogue_read(request):
-            generation = catalog_generation()
+            generation = page_generation()
             # The page cache reads the same generation, once per request.
             request.catalog_generation = generation
             if generation is not None:

@@ -4,6 +4,7 @@ from django import template
 from django.conf import settings
 
 from shop.money import money_format
+from shop.pagecache import personal_include
 
 register = template.Library()
 
@@ -38,3 +39,15 @@ def discount_percent(price, mrp):
     if not mrp or not price or Decimal(mrp) <= Decimal(price):
         return 0
     return int((Decimal(mrp) - Decimal(price)) * 100 / Decimal(mrp))
+
+
+@register.simple_tag(takes_context=True)
+def personal(context, template_name, **args):
+    """Include a part of the page that is the visitor's own (header, cart, steppers).
+
+    `{% personal "orders/_cart_control.html" variant_id=v.id next=... %}`: the
+    arguments must be plain values (numbers, text), since a page the store's
+    shoppers share keeps them to render the part for each shopper
+    (`shop.pagecache`); the template sees them and the context processors.
+    """
+    return personal_include(context, template_name, args)
