@@ -6,6 +6,9 @@ from accounts.tests.factories import AddressFactory
 from catalog.tests.factories import ProductVariantFactory
 from orders.tests.factories import DeliverySlotFactory, ServiceAreaFactory
 
+# daphne serving the live WebSockets on Redis, as the browser journeys have it.
+from tests.conftest import live_events_server  # noqa: F401
+
 
 @pytest.fixture
 def area(db):
