@@ -19,6 +19,7 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
 from orders.invoicing.admin import OrderInvoicingAdminMixin
+from orders.live.admin import OrderLiveAdminMixin
 from orders.models import (
     DeliverySlot,
     Order,
@@ -109,6 +110,7 @@ class OrderStatusChangeInline(admin.TabularInline):
 
 @admin.register(Order)
 class OrderAdmin(
+    OrderLiveAdminMixin,
     DeclaredLookupsOnlyMixin,
     OrderInvoicingAdminMixin,
     OrderPaymentsAdminMixin,

@@ -9,12 +9,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import F, Prefetch, QuerySet, Sum, Window
+from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery, Sum, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from catalog.models import Product, ProductImage, ProductVariant
 from orders.invoicing.models import Invoice
+from orders.live.models import OrderEvent
 from orders.models import (
     Cart,
     CartLine,
@@ -228,12 +229,19 @@ def unpaid_order_count(*, now, user=None, client_ip: str | None = None) -> int:
     return unpaid.count()
 
 
+def _live_seq():
+    """The number of the order's latest live event (0: none yet), which a page
+    hands its live script so it resumes from there."""
+    latest = OrderEvent.objects.filter(order=OuterRef("pk")).order_by("-seq")
+    return Coalesce(Subquery(latest.values("seq")[:1]), 0)
+
+
 def order_list_for_user(*, user) -> QuerySet[Order]:
-    """Return the user's orders, newest first, with slot and item count."""
+    """Return the user's orders, newest first, with slot, item count, live number."""
     return (
         Order.objects.filter(user=user)
         .select_related("slot")
-        .annotate(item_count=Coalesce(Sum("lines__quantity"), 0))
+        .annotate(item_count=Coalesce(Sum("lines__quantity"), 0), live_seq=_live_seq())
         .order_by("-created_at", "-id")
     )
 
@@ -250,6 +258,7 @@ def order_get_for_user(*, user, number: str) -> Order | None:
     return (
         Order.objects.filter(user=user, number=number)
         .select_related("slot")
+        .annotate(live_seq=_live_seq())
         .prefetch_related("lines", "history__changed_by")
         .first()
     )
