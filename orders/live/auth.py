@@ -9,11 +9,11 @@ another site's page cannot open a socket with the shopper's cookie.
 """
 
 import time
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
-from channels.auth import get_user
-from channels.db import database_sync_to_async
 from django.conf import settings
+from django.contrib import auth
 from django.http.request import validate_host
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
@@ -41,7 +41,6 @@ def origin_is_the_shop(scope: dict) -> bool:
     return bool(host) and validate_host(host, settings.ALLOWED_HOSTS)
 
 
-@database_sync_to_async
 def _user_of_token(raw: str):
     authentication = VersionedJWTAuthentication()
     try:
@@ -51,20 +50,22 @@ def _user_of_token(raw: str):
         return None, None
 
 
-async def socket_user(scope: dict, token: str | None):
+def socket_user(scope: dict, token: str | None):
     """Return the signed-in user and when their token expires (None: a session).
 
     Return (None, None) for a bad, expired or revoked token, and for a socket
-    with neither a token nor a session of the shop's own pages.
+    with neither a token nor a session of the shop's own pages. Reads the
+    database: call from a thread, not the event loop.
     """
     if token is not None:
-        user, expires = await _user_of_token(token)
+        user, expires = _user_of_token(token)
         if user is None or expires <= time.time():
             return None, None
         return user, expires
     if "session" not in scope or not origin_is_the_shop(scope):
         return None, None
-    user = await get_user(scope)
+    # Django's own check of a session's user (its backend, its password hash).
+    user = auth.get_user(SimpleNamespace(session=scope["session"]))
     if not user.is_authenticated or not user.is_active:
         return None, None
     return user, None

@@ -52,8 +52,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         )
 
     async def disconnect(self, code):
-        for timer in self.timers:
-            timer.cancel()
+        self._timers_cancel()
         for group in self.live_groups:
             await self.channel_layer.group_discard(group, self.channel_name)
 
@@ -61,6 +60,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if self.subscribed:
             await self._refuse(BAD_MESSAGE, "already subscribed")
             return
+        self._timers_cancel()
         try:
             message = json.loads(text_data or "")
             if not isinstance(message, dict) or message.get("type") != "subscribe":
@@ -72,27 +72,40 @@ class LiveConsumer(AsyncWebsocketConsumer):
         except (ValueError, TypeError) as error:
             await self._refuse(BAD_MESSAGE, str(error)[:100])
             return
-        user, expires = await socket_user(self.scope, token)
-        if user is None:
-            await self._refuse(NOT_SIGNED_IN, "not signed in")
-            return
-        scope = await database_sync_to_async(self.scope_of)(user)
-        if scope is None:
-            await self._refuse(NOT_YOURS, "not yours")
+        # Off the event loop, and not all in the one thread that Channels
+        # gives thread-sensitive calls: a thousand clients reconnecting at
+        # once are checked side by side.
+        refusal, scope, expires = await database_sync_to_async(
+            self._authorize, thread_sensitive=False
+        )(token)
+        if refusal is not None:
+            await self._refuse(*refusal)
             return
         await self._subscribe(scope, last, expires)
 
-    async def _subscribe(self, scope: LiveScope, last: dict, expires) -> None:
+    def _authorize(self, token: str | None):
+        """Return (refusal, scope, expires): who is asking, and may they."""
+        user, expires = socket_user(self.scope, token)
+        if user is None:
+            return (NOT_SIGNED_IN, "not signed in"), None, None
+        scope = self.scope_of(user)
+        if scope is None:
+            return (NOT_YOURS, "not yours"), None, None
+        return None, scope, expires
+
+    def _timers_cancel(self) -> None:
         for timer in self.timers:
             timer.cancel()
         self.timers = []
+
+    async def _subscribe(self, scope: LiveScope, last: dict, expires) -> None:
         for group in scope.groups:
             await self.channel_layer.group_add(group, self.channel_name)
         self.live_groups = scope.groups
         self.subscribed = True
-        missed = await database_sync_to_async(live_events_missed)(
-            scope=scope, last=last
-        )
+        missed = await database_sync_to_async(
+            live_events_missed, thread_sensitive=False
+        )(scope=scope, last=last)
         self.sent.update(last)
         for event in missed:
             await self._deliver(event)

@@ -5,7 +5,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from channels_redis.core import RedisChannelLayer
+from channels_redis.pubsub import RedisPubSubChannelLayer
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -132,11 +132,12 @@ class Listener:
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.thread.start()
+        self.pending: dict[str, asyncio.Future] = {}
         config = settings.CHANNEL_LAYERS["default"]["CONFIG"]
         self.layer = self._run(self._layer(config))
 
     async def _layer(self, config):
-        return RedisChannelLayer(**config)
+        return RedisPubSubChannelLayer(**config)
 
     def _run(self, coroutine):
         return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result()
@@ -151,19 +152,24 @@ class Listener:
         """Return what reached `channel` until it stays quiet for `timeout` seconds."""
 
         async def drain():
+            # A receive left waiting, never cancelled: the pub/sub layer
+            # takes a cancelled receive for a consumer leaving its groups.
             got = []
             while True:
-                try:
-                    message = await asyncio.wait_for(
-                        self.layer.receive(channel), timeout
+                if channel not in self.pending:
+                    self.pending[channel] = asyncio.ensure_future(
+                        self.layer.receive(channel)
                     )
-                except TimeoutError:
+                done, _ = await asyncio.wait({self.pending[channel]}, timeout=timeout)
+                if not done:
                     return got
-                got.append(message["event"])
+                got.append(self.pending.pop(channel).result()["event"])
 
         return self._run(drain())
 
     def stop(self):
+        for future in self.pending.values():
+            self.loop.call_soon_threadsafe(future.cancel)
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(timeout=5)
 

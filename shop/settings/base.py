@@ -261,16 +261,18 @@ if REDIS_URL:
 # Every ASGI process hears every event through Redis; without Redis (`make
 # run`) the one runserver process passes them along in memory.
 if REDIS_URL:
+    # Redis pub/sub: an event for a group is one message per ASGI process,
+    # which hands it to its own sockets. (channels-redis's list-based layer
+    # pops every socket's copy from Redis one by one: 1,000 sockets watching
+    # a store took seconds per event, and its per-process capacity dropped
+    # most copies; docs/performance.md.) Pub/sub keeps nothing for a process
+    # that was away, which the database replay (`last`) makes good.
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {
                 "hosts": [env("CHANNEL_REDIS_URL", default=REDIS_URL)],
                 "prefix": f"{CACHE_KEY_PREFIX}:live",
-                # Messages a slow socket may have waiting before the layer
-                # drops them; a client that lost some asks again with `last`.
-                "capacity": 200,
-                "expiry": 60,
             },
         }
     }
