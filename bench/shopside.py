@@ -10,7 +10,9 @@ Each command prints one JSON line for `bench/run.py`:
 - `queries TARGETS [--profile]`: the SQL queries each page runs, counted
   in-process through the full middleware stack (and a pyinstrument profile);
 - `race-state` / `express-race-state` / `storm-state`: what the races and
-  the storm left behind.
+  the storm left behind;
+- `live-prepare` / `live-changes`: a shopper's orders for the live row, and
+  their status changes, each stamped when its transaction committed.
 
 Shoppers and carts are made through the accounts and orders services where
 one exists; the rest are fixtures of the benchmark itself.
@@ -626,6 +628,79 @@ def storm_state(_args) -> None:
     )
 
 
+# LIVE
+
+
+def live_prepare(args) -> None:
+    """A shopper with orders awaiting payment, and the token to watch them with."""
+    run = secrets.token_hex(4)
+    user = _user_make("watcher", run, 0)
+    address = _address_make(user)
+    store = _bench_store()
+    slot = _slot_make(args.orders, store)
+    snapshot = {"name": address.name, "line1": address.line1, "city": address.city}
+    numbers = []
+    for index in range(args.orders):
+        order = Order.objects.create(
+            number=f"FCLIVE{run.upper()}{index:03d}",
+            user=user,
+            email=user.email,
+            address=snapshot,
+            postal_code=BENCH_POSTAL_CODE,
+            store=store,
+            slot=slot,
+            promised_at=slot.ends_at,
+            subtotal=100,
+            delivery_fee=0,
+            total=100,
+            currency="INR",
+            payment_due_at=timezone.now() + timedelta(hours=2),
+        )
+        numbers.append(order.number)
+    _emit({"token": _access_token(user), "numbers": numbers})
+
+
+def live_changes(args) -> None:
+    """Move each order along its steps, one change at a time, `--pause` apart.
+
+    Each change is stamped by a commit hook registered before the status
+    service's own, so the stamp is taken right after COMMIT and before the
+    event is published.
+    """
+    from django.db import transaction
+
+    from orders.live.models import OrderEvent
+    from orders.locks import order_lock
+    from orders.services.status import order_status_set
+
+    steps = [
+        OrderStatus.PAID,
+        OrderStatus.PACKED,
+        OrderStatus.OUT_FOR_DELIVERY,
+        OrderStatus.DELIVERED,
+    ]
+    ids = dict(
+        Order.objects.filter(number__in=args.numbers).values_list("number", "pk")
+    )
+    changes = []
+    for step in steps:
+        for number in args.numbers:
+            stamp = {}
+            with transaction.atomic():
+                order = order_lock(order_id=ids[number])
+                transaction.on_commit(lambda stamp=stamp: stamp.update(at=time.time()))
+                order_status_set(order=order, to_status=step)
+            seq = (
+                OrderEvent.objects.filter(order_id=ids[number])
+                .order_by("-seq")
+                .values_list("seq", flat=True)
+                .first()
+            )
+            changes.append({"order": number, "seq": seq, "committed_at": stamp["at"]})
+            time.sleep(args.pause)
+    _emit({"changes": changes})
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="bench.shopside")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -647,6 +722,13 @@ def main(argv=None) -> None:
     commands.add_parser("race-state").set_defaults(handler=race_state)
     commands.add_parser("express-race-state").set_defaults(handler=express_race_state)
     commands.add_parser("storm-state").set_defaults(handler=storm_state)
+    p = commands.add_parser("live-prepare")
+    p.add_argument("--orders", type=int, default=10)
+    p.set_defaults(handler=live_prepare)
+    p = commands.add_parser("live-changes")
+    p.add_argument("numbers", nargs="+")
+    p.add_argument("--pause", type=float, default=0.25)
+    p.set_defaults(handler=live_changes)
     args = parser.parse_args(argv)
     args.handler(args)
 

@@ -25,6 +25,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from orders.invoicing.admin import OrderInvoicingAdminMixin
+from orders.live.admin import OrderLiveAdminMixin
 from orders.models import (
     DarkStore,
     DeliverySlot,
@@ -108,6 +109,7 @@ class OrderStatusChangeInline(admin.TabularInline):
 @admin.register(Order)
 class OrderAdmin(
     StoreScopedAdminMixin,
+    OrderLiveAdminMixin,
     DeclaredLookupsOnlyMixin,
     OrderInvoicingAdminMixin,
     OrderPaymentsAdminMixin,

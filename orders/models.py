@@ -305,6 +305,7 @@ from orders.invoicing.models import (  # noqa: E402
     _invoice_path,
     invoice_storage,
 )
+from orders.live.models import OrderEvent  # noqa: E402
 from orders.payments.models import Payment, Refund, StripeEvent  # noqa: E402
 from orders.stores.models import DarkStore, StoreStaff, StoreStock  # noqa: E402
 
@@ -318,6 +319,7 @@ __all__ = [
     "Invoice",
     "InvoiceSequence",
     "Order",
+    "OrderEvent",
     "OrderLine",
     "OrderStatus",
     "OrderStatusChange",

@@ -26,6 +26,7 @@ from accounts.models import Address
 from catalog.models import Product, ProductImage, ProductVariant
 from orders.invoicing.models import Invoice
 from orders.items import item_count, item_count_sql
+from orders.live.models import OrderEvent
 from orders.models import (
     Cart,
     CartLine,
@@ -352,12 +353,20 @@ def unpaid_order_count(*, now, user=None, client_ip: str | None = None) -> int:
     return unpaid.count()
 
 
+def _live_seq():
+    """The number of the order's latest live event (0: none yet), which a page
+    hands its live script so it resumes from there."""
+    latest = OrderEvent.objects.filter(order=OuterRef("pk")).order_by("-seq")
+    return Coalesce(Subquery(latest.values("seq")[:1]), 0)
+
+
 def order_list_for_user(*, user) -> QuerySet[Order]:
-    """Return the user's orders, newest first, with slot, store and item count."""
+    """Return the user's orders, newest first, with slot, store, item count and
+    live number."""
     return (
         Order.objects.filter(user=user)
         .select_related("slot", "store")
-        .annotate(item_count=item_count_sql())
+        .annotate(item_count=item_count_sql(), live_seq=_live_seq())
         .order_by("-created_at", "-id")
     )
 
@@ -374,6 +383,7 @@ def order_get_for_user(*, user, number: str) -> Order | None:
     return (
         Order.objects.filter(user=user, number=number)
         .select_related("slot", "store")
+        .annotate(live_seq=_live_seq())
         .prefetch_related("lines", "history__changed_by")
         .first()
     )

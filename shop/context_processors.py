@@ -7,4 +7,6 @@ def shop(request):
         "shop_name": settings.SHOP_NAME,
         "shop_currency": settings.SHOP_CURRENCY,
         "offline_payments": settings.SHOP_OFFLINE_PAYMENTS,
+        # Where the live script opens its WebSocket; empty: the page's origin.
+        "live_url": settings.SHOP_LIVE_URL,
     }

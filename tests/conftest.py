@@ -92,33 +92,13 @@ def wait_for_health(
 
 
 @contextlib.contextmanager
-def gunicorn_serving(env: dict, log: Path):
-    """Serve the shop with gunicorn on a free loopback port; yield its URL.
-
-    `env` is the server's whole environment (see `_server_env`).
-    """
-    port = free_port()
+def _serving(command: list[str], port: int, env: dict, log: Path):
+    """Run a server `command` listening on `port`; yield its URL once it answers."""
     url = f"http://127.0.0.1:{port}"
     log.parent.mkdir(exist_ok=True)
     with log.open("w") as log_file:
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "shop.wsgi:application",
-                f"--bind=127.0.0.1:{port}",
-                "--workers=1",
-                "--worker-class=gthread",
-                "--threads=4",
-                "--timeout=120",
-                "--graceful-timeout=5",
-                "--log-level=warning",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
+            command, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT
         )
     try:
         wait_for_health(url, process, log)
@@ -130,6 +110,50 @@ def gunicorn_serving(env: dict, log: Path):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@contextlib.contextmanager
+def gunicorn_serving(env: dict, log: Path):
+    """Serve the shop with gunicorn on a free loopback port; yield its URL.
+
+    `env` is the server's whole environment (see `_server_env`).
+    """
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "shop.wsgi:application",
+        f"--bind=127.0.0.1:{port}",
+        "--workers=1",
+        "--worker-class=gthread",
+        "--threads=4",
+        "--timeout=120",
+        "--graceful-timeout=5",
+        "--log-level=warning",
+    ]
+    with _serving(command, port, env, log) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def daphne_serving(env: dict, log: Path):
+    """Serve the shop's ASGI application (the live WebSockets) with daphne.
+
+    Yield its http:// URL; WebSockets are at the same address as ws://.
+    """
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "daphne",
+        "--bind=127.0.0.1",
+        f"--port={port}",
+        "--verbosity=0",
+        "shop.asgi:application",
+    ]
+    with _serving(command, port, env, log) as url:
+        yield url
 
 
 def served_database_name(django_db_blocker) -> str:
@@ -149,6 +173,18 @@ def shop_server(django_db_setup, django_db_blocker, tmp_path_factory):
     env = _server_env(served_database_name(django_db_blocker), media_root)
     with gunicorn_serving(env, ARTIFACTS / "shop-server.log") as url:
         yield url, media_root
+
+
+@pytest.fixture(scope="session")
+def live_events_server(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Serve the live WebSockets with daphne on Redis for the whole session.
+
+    Yield its ws:// URL.
+    """
+    media_root = tmp_path_factory.mktemp("live-server-media")
+    env = _server_env(served_database_name(django_db_blocker), media_root)
+    with daphne_serving(env, ARTIFACTS / "live-server.log") as url:
+        yield url.replace("http://", "ws://")
 
 
 @dataclass

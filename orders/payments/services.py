@@ -37,7 +37,7 @@ from orders.payments.selectors import (
     payments_open_for_order,
     refunded_total_for_payment,
 )
-from orders.services.status import order_status_set
+from orders.services.status import order_payment_failed, order_status_set
 from orders.services.stock import order_refund_restock
 from shop.errors import Conflict, DomainError, NotFound
 from shop.money import from_minor_units, quantize, to_minor_units
@@ -241,6 +241,11 @@ def _payment_save(payment: Payment, status: str, message: str = "") -> None:
     payment.save(update_fields=["status", "failure_message", "updated_at"])
 
 
+def _payment_failed(order: Order, payment: Payment, message: str) -> None:
+    _payment_save(payment, Payment.Status.FAILED, message)
+    order_payment_failed(order=order, message=payment.failure_message)
+
+
 def _on_intent_succeeded(*, order: Order, payment: Payment, obj: dict) -> None:
     # Stripe never cancels a PaymentIntent that succeeded, so a cancelled
     # payment here is one the shop already refunded as unwanted.
@@ -261,9 +266,9 @@ def _on_intent_succeeded(*, order: Order, payment: Payment, obj: dict) -> None:
             expected,
             order.currency.lower(),
         )
-        _payment_save(
+        _payment_failed(
+            order,
             payment,
-            Payment.Status.FAILED,
             f"Amount mismatch: Stripe reported {amount} {currency}, the order "
             f"is {expected} {order.currency.lower()} (minor units).",
         )
@@ -313,7 +318,7 @@ def _on_intent_failed(*, order: Order, payment: Payment, obj: dict) -> None:
     )
     if payment.status == Payment.Status.FAILED and payment.failure_message == message:
         return
-    _payment_save(payment, Payment.Status.FAILED, message)
+    _payment_failed(order, payment, message)
     logger.info("payment %s failed: %s", payment.intent_id, message)
 
 

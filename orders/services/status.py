@@ -1,10 +1,16 @@
 """The one place an order's status changes, with its history row and effects."""
 
+from datetime import datetime
+
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from orders.emails import order_status_email_queue
 from orders.errors import DeliveryStepForStaff, IllegalTransition
+from orders.live.demo import demo_step_later
+from orders.live.events import order_event_record
+from orders.live.models import OrderEvent
 from orders.locks import order_lock
 from orders.models import TRANSITIONS, Order, OrderStatus, OrderStatusChange
 from orders.services.stock import goods_in_shop, order_stock_release
@@ -26,6 +32,12 @@ STATUS_EMAILS = frozenset(
 DELIVERY_STEPS = frozenset({OrderStatus.OUT_FOR_DELIVERY, OrderStatus.DELIVERED})
 # Moves after which goods still in the shop go back to stock.
 GIVING_BACK = frozenset({OrderStatus.CANCELLED, OrderStatus.REFUNDED})
+# The step a paid order takes by itself next in a demo (SHOP_DEMO_FULFILMENT_SECONDS).
+DEMO_NEXT_STEP = {
+    OrderStatus.PAID: OrderStatus.PACKED,
+    OrderStatus.PACKED: OrderStatus.OUT_FOR_DELIVERY,
+    OrderStatus.OUT_FOR_DELIVERY: OrderStatus.DELIVERED,
+}
 
 
 def _refusal(order: Order, to_status: str) -> IllegalTransition:
@@ -69,13 +81,16 @@ def order_status_set(*, order: Order, to_status: str, by=None, note: str = "") -
         order.paid_at = timezone.now()
         fields.append("paid_at")
     order.save(update_fields=fields)
-    OrderStatusChange.objects.create(
+    change = OrderStatusChange.objects.create(
         order=order,
         from_status=from_status,
         to_status=to_status,
         changed_by=by if by is not None and by.is_authenticated else None,
         note=note[:300],
     )
+    order_event_record(order=order, kind=OrderEvent.Kind.STATUS, change=change)
+    if to_status in DEMO_NEXT_STEP and settings.SHOP_DEMO_FULFILMENT_SECONDS:
+        _demo_step_after_commit(order_id=order.pk, from_status=to_status)
     if to_status in GIVING_BACK and goods_in_shop(from_status):
         order_stock_release(order=order)
         order.refresh_from_db(fields=["stock_released_at"])
@@ -94,3 +109,52 @@ def order_status_change(
     """
     locked = order_lock(order_id=order.pk)
     return order_status_set(order=locked, to_status=to_status, by=by, note=note)
+
+
+def order_promise_set(*, order: Order, promised_at: datetime) -> Order:
+    """Give a locked order a new promised time and tell its watchers; return it.
+
+    Call while holding `order_lock` on `order`, inside its transaction.
+    """
+    if order.promised_at == promised_at:
+        return order
+    order.promised_at = promised_at
+    order.save(update_fields=["promised_at", "updated_at"])
+    order_event_record(order=order, kind=OrderEvent.Kind.PROMISE)
+    return order
+
+
+def order_payment_failed(*, order: Order, message: str) -> None:
+    """Tell a locked order's watchers that a payment attempt failed, and why.
+
+    A payment that succeeds is told as the order's move to paid.
+    """
+    order_event_record(
+        order=order,
+        kind=OrderEvent.Kind.PAYMENT,
+        payment={"status": "failed", "message": message[:300]},
+    )
+
+
+def _demo_step_after_commit(*, order_id: int, from_status: str) -> None:
+    def step():
+        order_demo_step(order_id=order_id, from_status=from_status)
+
+    def schedule():
+        demo_step_later(seconds=settings.SHOP_DEMO_FULFILMENT_SECONDS, step=step)
+
+    transaction.on_commit(schedule)
+
+
+@transaction.atomic
+def order_demo_step(*, order_id: int, from_status: str) -> None:
+    """Take a demo order's next step if it is still where it was left.
+
+    A person who moved it meanwhile (staff packed it, the shopper cancelled)
+    wins; the step they took schedules its own next one.
+    """
+    order = order_lock(order_id=order_id)
+    if order.status == from_status:
+        order_status_set(
+            order=order, to_status=DEMO_NEXT_STEP[from_status], note="demo fulfilment"
+        )

@@ -97,6 +97,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "shop.urls"
 WSGI_APPLICATION = "shop.wsgi.application"
+ASGI_APPLICATION = "shop.asgi.application"
 
 TEMPLATES = [
     {
@@ -255,6 +256,38 @@ if REDIS_URL:
     CELERY_REDBEAT_LOCK_TIMEOUT = env.int("CELERY_REDBEAT_LOCK_TIMEOUT", default=30)
     # The lock is renewed once a loop, so a loop must be shorter than the lock.
     CELERY_BEAT_MAX_LOOP_INTERVAL = env.int("CELERY_BEAT_MAX_LOOP_INTERVAL", default=5)
+
+# LIVE (orders/live/: order events over WebSockets, served by daphne)
+# Every ASGI process hears every event through Redis; without Redis (`make
+# run`) the one runserver process passes them along in memory.
+if REDIS_URL:
+    # Redis pub/sub: an event for a group is one message per ASGI process,
+    # which hands it to its own sockets. (channels-redis's list-based layer
+    # pops every socket's copy from Redis one by one: 1,000 sockets watching
+    # a store took seconds per event, and its per-process capacity dropped
+    # most copies; docs/performance.md.) Pub/sub keeps nothing for a process
+    # that was away, which the database replay (`last`) makes good.
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {
+                "hosts": [env("CHANNEL_REDIS_URL", default=REDIS_URL)],
+                "prefix": f"{CACHE_KEY_PREFIX}:live",
+            },
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "orders.live.layers.ProcessChannelLayer"}}
+# The WebSocket origin the shop's pages connect to, such as wss://live.example
+# .com; empty means the page's own origin, whose /ws/ the proxy sends to the
+# ASGI service (deploy/nginx).
+SHOP_LIVE_URL = env("SHOP_LIVE_URL", default="").rstrip("/")
+# Seconds a new connection has to send its `subscribe` message (docs/api.md).
+SHOP_LIVE_SUBSCRIBE_SECONDS = env.int("SHOP_LIVE_SUBSCRIBE_SECONDS", default=10)
+# Seconds between the steps a paid order takes by itself (packed, out for
+# delivery, delivered), so a demo shows the live page at work; 0 is off, and
+# production.py refuses anything else.
+SHOP_DEMO_FULFILMENT_SECONDS = env.int("SHOP_DEMO_FULFILMENT_SECONDS", default=0)
 
 # EMAIL
 EMAIL_BACKEND = env(
@@ -526,7 +559,11 @@ CONTENT_SECURITY_POLICY = {
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:", "https:"],
         "frame-src": ["'self'", *_stripe_js],
-        "connect-src": ["'self'", *(["https://api.stripe.com"] if _stripe_js else [])],
+        "connect-src": [
+            "'self'",
+            *(["https://api.stripe.com"] if _stripe_js else []),
+            *([SHOP_LIVE_URL] if SHOP_LIVE_URL else []),
+        ],
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
         "base-uri": ["'self'"],

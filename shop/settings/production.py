@@ -35,3 +35,8 @@ if SHOP_OFFLINE_PAYMENTS:  # noqa: F405
     )
 if not STRIPE_WEBHOOK_SECRET:  # noqa: F405
     raise ImproperlyConfigured("STRIPE_WEBHOOK_SECRET is required in production.")
+if SHOP_DEMO_FULFILMENT_SECONDS:  # noqa: F405
+    raise ImproperlyConfigured(
+        "SHOP_DEMO_FULFILMENT_SECONDS moves paid orders along with nobody "
+        "packing them: it is for `make run` only; unset it (or set 0) in production."
+    )

@@ -31,10 +31,18 @@ def _services() -> dict:
 def test_compose_runs_every_part_with_health_checks():
     services = _services()
 
-    assert {"web", "worker", "beat", "postgres", "redis", "s3", "mail", "proxy"} <= set(
-        services
-    )
-    for name in ("web", "worker", "proxy", "postgres", "redis", "s3", "mail"):
+    assert {
+        "web",
+        "live",
+        "worker",
+        "beat",
+        "postgres",
+        "redis",
+        "s3",
+        "mail",
+        "proxy",
+    } <= set(services)
+    for name in ("web", "live", "worker", "proxy", "postgres", "redis", "s3", "mail"):
         assert "disable" not in services[name]["healthcheck"], name
 
 
@@ -93,3 +101,33 @@ def test_dockerfile_runs_as_a_non_root_user():
     users = [line.split()[1] for line in lines if line.startswith("USER ")]
     assert users
     assert users[-1] not in {"root", "0"}
+
+
+def test_the_live_websockets_run_in_daphne_beside_gunicorn():
+    services = _services()
+    live = services["live"]
+
+    assert live["command"].split()[0] == "daphne"
+    assert "shop.asgi:application" in live["command"].split()
+    assert "--port 8001" in live["command"]
+    # Its probe asks daphne's own port; every other setting is web's.
+    assert live["environment"]["PROBE_ADDRESS"] == "127.0.0.1:8001"
+    assert (
+        live["environment"]["REDIS_URL"] == services["web"]["environment"]["REDIS_URL"]
+    )
+    assert live["depends_on"]["migrate"] == {
+        "condition": "service_completed_successfully"
+    }
+    assert services["proxy"]["depends_on"]["live"] == {"condition": "service_healthy"}
+
+
+def test_the_proxy_sends_ws_to_daphne_with_the_upgrade_headers():
+    conf = (ROOT / "deploy" / "nginx" / "shop.conf.template").read_text()
+    location = conf[conf.index("location /ws/ {") :]
+    location = location[: location.index("}") + 1]
+
+    assert "server live:8001;" in conf
+    assert "proxy_pass http://shop_live;" in location
+    assert "proxy_http_version 1.1;" in location
+    assert "proxy_set_header Upgrade $http_upgrade;" in location
+    assert "proxy_set_header Connection $connection_upgrade;" in location

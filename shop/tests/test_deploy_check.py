@@ -55,6 +55,14 @@ def test_production_refuses_the_offline_test_card_provider():
     assert "offline test-card provider cannot run in production" in result.stderr
 
 
+def test_production_refuses_demo_fulfilment():
+    result = _manage("check", **PRODUCTION_ENV, SHOP_DEMO_FULFILMENT_SECONDS="60")
+
+    assert result.returncode != 0
+    assert "SHOP_DEMO_FULFILMENT_SECONDS moves paid orders along" in result.stderr
+    assert "for `make run` only" in result.stderr
+
+
 def test_production_refuses_to_create_the_published_demo_accounts(transactional_db):
     from django.db import connection
 

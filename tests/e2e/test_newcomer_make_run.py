@@ -8,7 +8,10 @@ it is the SQLite path with tasks in-process and the offline test cards. Only
 the virtualenv is reused (a symlink, and make is told it is installed), to
 spare a reinstall. Then, in Chromium, the shopper whose login `make run`
 printed buys an item with the saved address, express, pays with the
-success card, sees the countdown to the promise and downloads the invoice.
+success card, sees the countdown to the promise and downloads the invoice;
+then, with nobody packing, demo fulfilment packs the order and the open page
+shows it without a reload (daphne's runserver, the in-memory channel layer,
+the demo's timer).
 """
 
 import contextlib
@@ -30,6 +33,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(900)]
 
 # How long a loaded CI machine may take to migrate, seed and start serving.
 SERVE_TIMEOUT = 420
+# Demo fulfilment's first step comes a minute after payment (settings.local).
+PACKED_WITHIN_MS = 150_000
 # What a newcomer's shell has; nothing the shop's settings would read.
 NEWCOMER_ENV = {
     "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
@@ -181,4 +186,16 @@ def test_a_fresh_clone_serves_and_its_demo_shopper_buys_and_pays(
     assert download.suggested_filename.startswith("INV-")
     with open(download.path(), "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
+
+    # Nobody packs in a demo: the order moves on by itself, and the open
+    # page follows it live.
+    page.evaluate("window.newcomerMarker = 'not reloaded'")
+    expect(page.locator("[data-live-status]")).to_have_text(
+        "Packed", timeout=PACKED_WITHIN_MS
+    )
+    expect(page.locator("[data-live-timeline] li.is-done strong").last).to_have_text(
+        "Packed"
+    )
+    assert page.evaluate("window.newcomerMarker") == "not reloaded"
+    shots(page, "order packed by itself")
     page.problems.assert_none()
