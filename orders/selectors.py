@@ -11,12 +11,14 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import (
     Count,
+    Exists,
     F,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Window,
 )
 from django.db.models.functions import Coalesce, RowNumber
@@ -175,15 +177,25 @@ def cart_lines_for_display(
     return lines
 
 
-def cart_lines_quick(*, cart_filter: dict) -> list[tuple[int, int, Decimal]]:
-    """Return (variant id, quantity, price) of the sellable lines of a cart."""
-    return list(
-        CartLine.objects.filter(
-            **cart_filter,
-            variant__is_active=True,
-            variant__product__is_active=True,
-        ).values_list("variant_id", "quantity", "variant__price")
+def cart_lines_quick(
+    *, cart_filter: dict, store_id: int | None = None
+) -> list[tuple[int, int, Decimal]]:
+    """Return (variant id, quantity, price) of the sellable lines of a cart,
+    without those `store_id`'s shelf has none of (set apart from the bill)."""
+    lines = CartLine.objects.filter(
+        **cart_filter,
+        variant__is_active=True,
+        variant__product__is_active=True,
     )
+    if store_id is not None:
+        lines = lines.filter(
+            Exists(
+                StoreStock.objects.filter(
+                    store_id=store_id, variant_id=OuterRef("variant_id"), quantity__gt=0
+                )
+            )
+        )
+    return list(lines.values_list("variant_id", "quantity", "variant__price"))
 
 
 def variant_is_sellable(variant: ProductVariant) -> bool:

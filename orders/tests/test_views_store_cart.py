@@ -262,6 +262,10 @@ def test_a_new_pin_code_sets_apart_what_its_store_lacks(
     assert summary.count == 2
     assert "Not available at your store" in html
     assert "The store delivering to 560001 has none of these right now." in html
+    # The header's count elsewhere is the bill's.
+    assert (
+        "<span data-cart-count>2</span> items" in user_client.get("/").content.decode()
+    )
     # Kept as it was: back at Koramangala it is in the bill again.
     assert CartLine.objects.get(variant=only_there).quantity == 4
     user_client.post("/delivery/area/", {"postal_code": "560095"})
