@@ -1,8 +1,10 @@
-"""What a higher app does when a shopper logs in on a page, wired from that app.
+"""What a higher app does when a shopper logs in, or saves their default
+address, on a page; wired from that app.
 
 Accounts sits below catalog and orders and never imports them; an app
 above registers a callable here in its `AppConfig.ready` (the orders app
-merges the visitor's cart this way), and the login view runs them all.
+merges the visitor's cart this way, and lets the shop's store follow the
+default address), and the account views run them all.
 """
 
 from collections.abc import Callable
@@ -27,3 +29,23 @@ def after_login_run(*, request, user, visitor_session_key: str | None) -> list[s
             hook(request=request, user=user, visitor_session_key=visitor_session_key)
         )
     return notes
+
+
+# hook(request=..., address=...) -> None
+DefaultAddressSaved = Callable[..., None]
+
+_default_address_saved: list[DefaultAddressSaved] = []
+
+
+def default_address_saved_register(hook: DefaultAddressSaved) -> None:
+    """Run `hook(request=, address=)` after a page saves a user's default address."""
+    if hook not in _default_address_saved:
+        _default_address_saved.append(hook)
+
+
+def default_address_saved_run(*, request, address) -> None:
+    """Run the registered hooks when `address` (just saved) is the default."""
+    if not address.is_default:
+        return
+    for hook in _default_address_saved:
+        hook(request=request, address=address)

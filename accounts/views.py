@@ -34,7 +34,7 @@ from accounts.forms import (
     ProfileForm,
     RegisterForm,
 )
-from accounts.hooks import after_login_run
+from accounts.hooks import after_login_run, default_address_saved_run
 from accounts.ratelimits import (
     login_link_rate_check,
     login_rate_check,
@@ -382,11 +382,12 @@ def address_add_view(request: HttpRequest) -> HttpResponse:
     form = AddressForm(_posted(request))
     if request.method == "POST":
         if form.is_valid():
-            services.address_create(
+            address = services.address_create(
                 user=request.user,
                 data=form.address_data(),
                 make_default=form.cleaned_data["make_default"],
             )
+            default_address_saved_run(request=request, address=address)
             messages.success(request, "Address saved.")
             return redirect(next_url)
         return _render(
@@ -410,11 +411,12 @@ def address_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = AddressForm(_posted(request), instance=address)
     if request.method == "POST":
         if form.is_valid():
-            services.address_update(
+            address = services.address_update(
                 address=address,
                 data=form.address_data(),
                 make_default=form.cleaned_data["make_default"] or None,
             )
+            default_address_saved_run(request=request, address=address)
             messages.success(request, "Address saved.")
             return redirect(next_url)
         return _render(
@@ -448,6 +450,7 @@ def address_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
 @post_only
 def address_default_view(request: HttpRequest, pk: int) -> HttpResponse:
     address = selectors.address_of_user(user=request.user, address_id=pk)
-    services.address_default_set(address=address)
+    address = services.address_default_set(address=address)
+    default_address_saved_run(request=request, address=address)
     messages.success(request, f"{address.label} is now your default address.")
     return redirect(safe_next(request, reverse("accounts:address_list")))

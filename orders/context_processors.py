@@ -16,6 +16,7 @@ from orders.selectors import (
     SESSION_POSTAL_CODE_KEY,
     cart_lines_quick,
     products_bought_before,
+    service_area_get,
     service_area_of_default_address,
 )
 from orders.stores.shopper import shopper_area_remember, shopper_of
@@ -98,6 +99,16 @@ def delivery_area_remember_default(request, *, user) -> None:
     if request.session.get(SESSION_POSTAL_CODE_KEY):
         return
     area = service_area_of_default_address(user=user)
+    if area is not None:
+        shopper_area_remember(request, area=area)
+
+
+def delivery_area_remember_saved_default(*, request, address) -> None:
+    """Let the shop's store follow a default address the shopper just saved,
+    when they have set no PIN code (registered in `accounts.hooks`)."""
+    if request.session.get(SESSION_POSTAL_CODE_KEY):
+        return
+    area = service_area_get(postal_code=address.postal_code)
     if area is not None:
         shopper_area_remember(request, area=area)
 

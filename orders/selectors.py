@@ -210,9 +210,13 @@ def service_area_get(*, postal_code: str) -> ServiceArea | None:
     code = postal_code_normalize(postal_code)
     if not code:
         return None
-    return ServiceArea.objects.filter(
-        postal_code=code, is_active=True, store__is_active=True
-    ).first()
+    return (
+        ServiceArea.objects.filter(
+            postal_code=code, is_active=True, store__is_active=True
+        )
+        .select_related("store")
+        .first()
+    )
 
 
 def service_area_of_default_address(*, user) -> ServiceArea | None:

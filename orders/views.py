@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.hooks import default_address_saved_run
 from accounts.selectors import address_get_for_user, address_list
 from accounts.services import address_create
 from orders import selectors
@@ -561,6 +562,7 @@ def checkout_address(request):
         data=form.address_data(),
         make_default=form.cleaned_data["make_default"],
     )
+    default_address_saved_run(request=request, address=address)
     return redirect(f"{reverse('orders:checkout')}?address={address.pk}")
 
 

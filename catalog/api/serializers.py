@@ -47,17 +47,47 @@ class CategoryRefSerializer(serializers.Serializer):
     slug = serializers.SlugField()
 
 
+class StoreSerializer(serializers.Serializer):
+    """The dark store availability was read at, and the PIN code that chose it."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    postal_code = serializers.CharField(
+        help_text="The PIN code asked about; empty when the store was named by id."
+    )
+    area_name = serializers.CharField()
+
+
 class VariantSerializer(serializers.ModelSerializer):
     """A pack size: what goes in the cart (`POST cart/items/` takes its `id`)."""
 
     discount_percent = serializers.IntegerField(
         read_only=True, help_text="Whole-number discount on the MRP."
     )
-    in_stock = serializers.BooleanField(read_only=True)
+    in_stock = serializers.BooleanField(
+        read_only=True,
+        help_text="Whether it can be bought: at the store asked about "
+        "(`postal_code` or `store`), else at any store.",
+    )
+    stock = serializers.IntegerField(
+        source="shelf_stock",
+        read_only=True,
+        help_text="Units on the shelf of the store asked about; without one, "
+        "the sum over every store.",
+    )
 
     class Meta:
         model = ProductVariant
-        fields = ["id", "sku", "label", "price", "mrp", "discount_percent", "in_stock"]
+        fields = [
+            "id",
+            "sku",
+            "label",
+            "price",
+            "mrp",
+            "discount_percent",
+            "in_stock",
+            "stock",
+        ]
         read_only_fields = fields
 
 
@@ -96,7 +126,10 @@ class ProductListSerializer(serializers.ModelSerializer):
     )
     mrp = serializers.SerializerMethodField(help_text="The MRP of that offer.")
     discount_percent = serializers.SerializerMethodField()
-    in_stock = serializers.BooleanField()
+    in_stock = serializers.BooleanField(
+        help_text="Whether a variant can be bought: at the store asked about, "
+        "else at any store."
+    )
     rating = serializers.DecimalField(
         source="rating_avg", max_digits=3, decimal_places=2
     )
@@ -158,7 +191,13 @@ class ProductDetailSerializer(serializers.ModelSerializer):
     breadcrumbs = serializers.SerializerMethodField(
         help_text="The categories from the top one down to the product's."
     )
-    in_stock = serializers.SerializerMethodField()
+    in_stock = serializers.SerializerMethodField(
+        help_text="Whether a variant can be bought: at the store asked about, "
+        "else at any store."
+    )
+    store = serializers.SerializerMethodField(
+        help_text="The store asked about (`postal_code` or `store`), or null."
+    )
     rating = serializers.DecimalField(
         source="rating_avg", max_digits=3, decimal_places=2
     )
@@ -177,6 +216,7 @@ class ProductDetailSerializer(serializers.ModelSerializer):
             "category",
             "breadcrumbs",
             "in_stock",
+            "store",
             "rating",
             "rating_count",
             "variants",
@@ -195,7 +235,12 @@ class ProductDetailSerializer(serializers.ModelSerializer):
         return CategoryRefSerializer(path, many=True).data
 
     def get_in_stock(self, product) -> bool:
-        return any(v.stock > 0 for v in product.active_variants)
+        return any(v.in_stock for v in product.active_variants)
+
+    @extend_schema_field(StoreSerializer(allow_null=True))
+    def get_store(self, _product) -> dict | None:
+        store = self.context.get("store")
+        return StoreSerializer(store).data if store else None
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, product) -> str:

@@ -11,14 +11,23 @@ from rest_framework import generics, permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.validators import PIN_CODE_PATTERN
 from catalog import services
-from catalog.api.filters import ProductFilter, ProductFilterBackend
+from catalog.api.filters import (
+    POSTAL_CODE_DESCRIPTION,
+    STORE_DESCRIPTION,
+    ProductFilter,
+    ProductFilterBackend,
+    catalogue_store_for,
+    catalogue_store_of_query,
+)
 from catalog.api.serializers import (
     CategorySerializer,
     ProductDetailSerializer,
     ProductListSerializer,
     ReviewCreateSerializer,
     ReviewSerializer,
+    StoreSerializer,
 )
 from catalog.models import Product, Review
 from catalog.selectors import (
@@ -27,6 +36,7 @@ from catalog.selectors import (
     reviews_for_product,
 )
 from shop.api_schema import error_responses
+from shop.pagination import PageNumberPagination
 
 TAGS = ["catalogue"]
 SLUG_PARAMETER = OpenApiParameter(
@@ -50,6 +60,32 @@ class CategoryTreeView(APIView):
         )
 
 
+class ProductPagination(PageNumberPagination):
+    """A page of products, with the store their availability was read at."""
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        # The filter has resolved the store already; this reads it back.
+        store = catalogue_store_for(self.request, {})
+        response.data = {
+            **{k: v for k, v in response.data.items() if k != "results"},
+            "store": StoreSerializer(store).data if store else None,
+            "results": response.data["results"],
+        }
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["properties"]["store"] = {
+            "allOf": [{"$ref": "#/components/schemas/Store"}],
+            "nullable": True,
+            "description": "The store asked about (`postal_code` or `store`), "
+            "or null: then every store's stock counts.",
+        }
+        paginated["required"].append("store")
+        return paginated
+
+
 @extend_schema_view(
     get=extend_schema(
         tags=TAGS,
@@ -66,6 +102,7 @@ class ProductListView(generics.ListAPIView):
     serializer_class = ProductListSerializer
     filter_backends = [ProductFilterBackend]
     filterset_class = ProductFilter
+    pagination_class = ProductPagination
     # The filter set replaces this with `product_list`; it names the model.
     queryset = Product.objects.none()
 
@@ -77,9 +114,11 @@ class ProductListView(generics.ListAPIView):
 
 
 class _ProductBySlugMixin:
-    def product_get(self) -> Product:
+    def product_get(self, *, store_id: int | None = None) -> Product:
         product = product_get_for_page(
-            slug=self.kwargs["slug"], tree=category_tree_for(self.request)
+            slug=self.kwargs["slug"],
+            tree=category_tree_for(self.request),
+            store_id=store_id,
         )
         if product is None:
             raise Http404("No such product.")
@@ -90,8 +129,25 @@ class _ProductBySlugMixin:
     get=extend_schema(
         tags=TAGS,
         summary="A product with its variants, pictures and rating",
-        parameters=[SLUG_PARAMETER],
-        responses={200: ProductDetailSerializer, **error_responses(404)},
+        parameters=[
+            SLUG_PARAMETER,
+            OpenApiParameter(
+                "postal_code",
+                str,
+                OpenApiParameter.QUERY,
+                required=False,
+                pattern=PIN_CODE_PATTERN,
+                description=POSTAL_CODE_DESCRIPTION,
+            ),
+            OpenApiParameter(
+                "store",
+                int,
+                OpenApiParameter.QUERY,
+                required=False,
+                description=STORE_DESCRIPTION,
+            ),
+        ],
+        responses={200: ProductDetailSerializer, **error_responses(400, 404)},
     )
 )
 class ProductDetailView(_ProductBySlugMixin, generics.RetrieveAPIView):
@@ -101,12 +157,14 @@ class ProductDetailView(_ProductBySlugMixin, generics.RetrieveAPIView):
     queryset = Product.objects.none()
 
     def get_object(self):
-        return self.product_get()
+        store = catalogue_store_of_query(self.request)
+        return self.product_get(store_id=store.id if store else None)
 
     def get_serializer_context(self):
         return {
             **super().get_serializer_context(),
             "tree": category_tree_for(self.request),
+            "store": catalogue_store_for(self.request, {}),
         }
 
 

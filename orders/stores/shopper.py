@@ -9,8 +9,15 @@ not import this app, reads `request.shopper`.
 
 from functools import cached_property
 
-from orders.models import ServiceArea
-from orders.selectors import SESSION_POSTAL_CODE_KEY, service_area_get
+from catalog.hooks import CatalogueStore
+from orders.models import DarkStore, ServiceArea
+from orders.selectors import (
+    SESSION_POSTAL_CODE_KEY,
+    service_area_get,
+    service_areas_active,
+    service_areas_named,
+)
+from shop.errors import NotFound
 
 
 class Shopper:
@@ -58,3 +65,29 @@ class ShopperMiddleware:
     def __call__(self, request):
         request.shopper = Shopper(request)
         return self.get_response(request)
+
+
+def store_for_catalogue(
+    *, postal_code: str = "", store_id: int | None = None
+) -> CatalogueStore:
+    """Return the store serving a PIN code, or the active store of an id, for
+    the catalogue API (registered in `catalog.hooks`); raise NotFound, naming
+    the areas served, for a code no store serves."""
+    if postal_code:
+        area = service_area_get(postal_code=postal_code)
+        if area is None:
+            named = service_areas_named(service_areas_active()) or "nowhere yet"
+            raise NotFound(
+                f"We do not deliver to {postal_code} yet. We deliver to {named}.",
+                code="not_serviceable",
+            )
+        return CatalogueStore(
+            id=area.store_id,
+            name=area.store.name,
+            postal_code=area.postal_code,
+            area_name=area.name,
+        )
+    store = DarkStore.objects.filter(pk=store_id, is_active=True).first()
+    if store is None:
+        raise NotFound(f"There is no open store {store_id}.", code="store_not_found")
+    return CatalogueStore(id=store.pk, name=store.name)

@@ -38,6 +38,23 @@ def log_out(page: Page, shop) -> None:
     expect(page.get_by_role("link", name="Log in").first).to_be_visible()
 
 
+def set_pin_code(page: Page, shop, pin_code: str = "560001") -> None:
+    """Choose the delivery PIN code on the cart page, as the header's link leads."""
+    page.goto(shop("/cart/"))
+    page.get_by_label("PIN code").fill(pin_code)
+    page.get_by_role("button", name="Check delivery").click()
+    expect(page.get_by_text(f"We deliver to {pin_code} in")).to_be_visible()
+
+
+def give_pin_code_when_asked(page: Page, pin_code: str = "560001") -> None:
+    """Answer the PIN dialog that ADD opens before the shop knows the store."""
+    dialog = page.get_by_role("dialog", name="Where should we deliver?")
+    expect(dialog).to_be_visible()
+    dialog.get_by_label("PIN code").fill(pin_code)
+    dialog.get_by_role("button", name="Continue").click()
+    expect(dialog).to_have_count(0)
+
+
 def add_to_cart(page: Page, product_name: str) -> None:
     page.get_by_role("button", name=f"Add {product_name} to cart").click()
     expect(

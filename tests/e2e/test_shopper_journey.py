@@ -28,9 +28,11 @@ def _first_purchase(page, live_shop, shots, *, email: str) -> Order:
     ).to_be_visible()
     shots(page, "email verified")
 
-    # One banana in the account's own cart, then log out.
+    # One banana in the account's own cart (ADD asks for the PIN code
+    # first, which picks the store), then log out.
     page.goto(live_shop("/p/robusta-banana/"))
     page.get_by_role("button", name="Add to cart").click()
+    steps.give_pin_code_when_asked(page)
     expect(steps.cart_count(page)).to_contain_text("1 item")
     steps.log_out(page, live_shop)
 
@@ -50,7 +52,12 @@ def _first_purchase(page, live_shop, shots, *, email: str) -> Order:
     expect(page.get_by_role("heading", name="Shimla Apple")).to_have_count(0)
     expect(products).to_have_count(2)
     shots(page, "filtered by brand and stock")
-    steps.add_to_cart(page, "Hybrid Tomato")
+    # Logging out forgot the PIN code: the first ADD asks again.
+    page.get_by_role("button", name="Add Hybrid Tomato to cart").click()
+    steps.give_pin_code_when_asked(page)
+    expect(
+        page.get_by_role("button", name="Add one more Hybrid Tomato")
+    ).to_be_visible()
 
     # Search with a typo; the banana is still found.
     search = page.get_by_role("searchbox", name="Search products")

@@ -82,6 +82,7 @@ def _shopper_with_address(shop):
 @pytest.mark.parametrize("size", ["phone", "wide"])
 def test_no_page_scrolls_sideways(live_shop, full_shop, request, size):
     page = request.getfixturevalue("phone_page" if size == "phone" else "wide_page")
+    steps.set_pin_code(page, live_shop, PIN_CODE)
     page.goto(live_shop("/p/robusta-banana/"))
     page.get_by_role("button", name="Add to cart").click()
     for path in ("/", "/c/fruits-vegetables/", "/p/hybrid-tomato/", "/cart/"):
@@ -109,6 +110,7 @@ def test_a_pack_size_changes_the_headline_price_with_javascript(
     live_shop, full_shop, phone_page
 ):
     page = phone_page
+    steps.set_pin_code(page, live_shop, PIN_CODE)
     page.goto(live_shop("/p/hybrid-tomato/"))
     expect(_headline(page)).to_contain_text("₹30")
     expect(_headline(page)).to_contain_text("500 g")
@@ -130,6 +132,7 @@ def test_a_pack_size_changes_the_headline_price_without_javascript(
     live_shop, full_shop, phone_page_without_js
 ):
     page = phone_page_without_js
+    steps.set_pin_code(page, live_shop, PIN_CODE)
     page.goto(live_shop("/p/hybrid-tomato/"))
 
     page.get_by_role("link", name=re.compile(r"^1 kg")).click()
@@ -146,8 +149,6 @@ def test_correcting_a_pin_code_lands_on_the_cart(
     live_shop, full_shop, phone_page_without_js
 ):
     page = phone_page_without_js
-    page.goto(live_shop("/p/robusta-banana/"))
-    page.get_by_role("button", name="Add to cart").click()
     page.goto(live_shop("/cart/"))
     page.get_by_label("PIN code").fill("999999")
     page.get_by_role("button", name="Check delivery").click()
@@ -158,6 +159,9 @@ def test_correcting_a_pin_code_lands_on_the_cart(
 
     expect(page.get_by_text(f"We deliver to {PIN_CODE} in 15 minutes.")).to_be_visible()
     expect(page.get_by_role("heading", name="Your cart")).to_be_visible()
+    page.goto(live_shop("/p/robusta-banana/"))
+    page.get_by_role("button", name="Add to cart").click()
+    page.goto(live_shop("/cart/"))
     page.get_by_role("button", name="Add one more Robusta Banana").click()
     expect(page.get_by_role("heading", name="2 items")).to_be_visible()
     # The form's own address, opened directly, is a page too.
@@ -193,6 +197,7 @@ def test_the_phone_cart_bar_comes_with_the_first_add_and_covers_nothing(
     live_shop, full_shop, phone_page
 ):
     page = phone_page
+    steps.set_pin_code(page, live_shop, PIN_CODE)
     page.goto(live_shop("/c/fresh-fruits/"))
     bar = page.get_by_role("link", name=re.compile("View cart"))
     expect(bar).to_have_count(0)
@@ -223,6 +228,7 @@ def test_the_cart_has_a_sticky_checkout_bar_on_a_phone(
     live_shop, full_shop, phone_page
 ):
     page = phone_page
+    steps.set_pin_code(page, live_shop, PIN_CODE)
     page.goto(live_shop("/p/robusta-banana/"))
     page.get_by_role("button", name="Add to cart").click()
     page.goto(live_shop("/cart/"))
@@ -321,6 +327,7 @@ def test_add_without_javascript_comes_back_to_the_same_card(
     live_shop, full_shop, phone_page_without_js
 ):
     page = phone_page_without_js
+    steps.set_pin_code(page, live_shop, PIN_CODE)
     page.goto(live_shop("/c/fresh-fruits/"))
     card = page.get_by_role("article").filter(has_text="Fresh Pear")
     card.scroll_into_view_if_needed()
