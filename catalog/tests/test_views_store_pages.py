@@ -129,9 +129,9 @@ def test_a_category_page_at_a_store_costs_what_it_did(
     _at(client, "560095")
 
     # The store of the session's PIN code (the session is cached), the brand
-    # counts, the products (with the store's stock), their variants (with the
-    # store's shelf): a visitor's three and the store.
-    with django_assert_num_queries(4):
+    # counts, the page's ids, the products (with the store's stock), their
+    # variants (with the store's shelf): a visitor's four and the store.
+    with django_assert_num_queries(5):
         response = client.get("/c/fresh-fruits/")
 
     assert len(_cards(response.content.decode())) == 2
