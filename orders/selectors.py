@@ -18,7 +18,6 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Sum,
     Window,
 )
 from django.db.models.functions import Coalesce, RowNumber

@@ -31,6 +31,7 @@ def test_login_note_header_cart_api_and_orders_count_alike(
     # Two lines of the shopper's own, three units from before logging in:
     # one more of the same milk and two eggs.
     fill_cart(user, (milk, 2), (bread, 1))
+    client.post("/delivery/area/", {"postal_code": address.postal_code})
     client.post("/cart/add/", {"variant": milk.pk, "quantity": 1, "next": "/"})
     client.post("/cart/add/", {"variant": eggs.pk, "quantity": 2, "next": "/"})
 
