@@ -63,7 +63,10 @@ def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
 
 
 class AutoSchema(SpectacularAutoSchema):
-    """drf-spectacular's schema, with public endpoints saying they need no token.
+    """drf-spectacular's schema, with public endpoints saying they need no token,
+    and request bodies stating the field combinations their serializer's
+    `validate` refuses (`schema_refuses`: JSON Schemas, none of which a valid
+    body may match).
 
     An operation whose only security requirement is the empty one reads no
     token at all (its view has no authenticators for the method); saying
@@ -90,6 +93,9 @@ class AutoSchema(SpectacularAutoSchema):
                 if not field.write_only and name in schema.get("properties", {})
             ]
             schema["required"] = sorted(set(schema.get("required", [])) | set(present))
+        refused = getattr(serializer, "schema_refuses", None)
+        if direction == "request" and refused:
+            schema["not"] = {"anyOf": refused}
         return schema
 
 

@@ -164,13 +164,18 @@ def served_database_name(django_db_blocker) -> str:
 
 
 @pytest.fixture(scope="session")
-def shop_server(django_db_setup, django_db_blocker, tmp_path_factory):
+def shop_server(
+    django_db_setup, django_db_blocker, tmp_path_factory, live_events_server
+):
     """Serve the shop with gunicorn on a loopback port for the whole session.
 
-    Yield its URL and its media folder.
+    As compose runs it, the pages' live script talks to daphne
+    (`live_events_server`), so order pages follow their order in every
+    journey. Yield the URL and the media folder.
     """
     media_root = tmp_path_factory.mktemp("shop-server-media")
     env = _server_env(served_database_name(django_db_blocker), media_root)
+    env["SHOP_LIVE_URL"] = live_events_server
     with gunicorn_serving(env, ARTIFACTS / "shop-server.log") as url:
         yield url, media_root
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import django_filters
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
 
@@ -18,6 +19,7 @@ from catalog.search import SEARCH_MAX_LENGTH
 from catalog.selectors import ORDERINGS, category_tree_for, product_list
 from shop.errors import DomainError, NotFound
 
+POSTAL_CODE_MAX_LENGTH = 12
 POSTAL_CODE_DESCRIPTION = (
     f"{PIN_CODE_HELP} Availability (`in_stock`, each variant's `in_stock` "
     "and `stock`, prices from, out of stock last) is then that of the store "
@@ -25,10 +27,18 @@ POSTAL_CODE_DESCRIPTION = (
     "answers 404 `not_serviceable`, naming the codes served. Without "
     "`postal_code` or `store`, every store's stock counts."
 )
+# Empty, like leaving it out, asks about every store.
+POSTAL_CODE_QUERY_SCHEMA = {
+    "type": "string",
+    "maxLength": POSTAL_CODE_MAX_LENGTH,
+    "pattern": rf"^\s*$|{PIN_CODE_PATTERN}",
+    "description": POSTAL_CODE_DESCRIPTION,
+}
 STORE_DESCRIPTION = (
     "A dark store's id, instead of `postal_code`; an unknown or closed store "
     "answers 404 `store_not_found`."
 )
+STORE_ID_MAX = 2**63 - 1
 _REQUEST_STORE_ATTR = "_catalog_api_store"
 
 
@@ -40,18 +50,31 @@ class PostalCodeFormField(forms.CharField):
         return postal_code_clean(value) if value else ""
 
 
+class SearchTextFormField(forms.CharField):
+    """Search words as typed: like the search page, NUL and other control
+    characters are read as spaces (`search_text_normalize`), not refused."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators = [
+            validator
+            for validator in self.validators
+            if not isinstance(validator, ProhibitNullCharactersValidator)
+        ]
+
+
 class StoreIdFormField(forms.IntegerField):
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
         kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", 2**63 - 1)
+        kwargs.setdefault("max_value", STORE_ID_MAX)
         super().__init__(**kwargs)
 
 
 class StoreQueryForm(forms.Form):
     """`postal_code` or `store`: where a product's availability is asked about."""
 
-    postal_code = PostalCodeFormField(required=False, max_length=12)
+    postal_code = PostalCodeFormField(required=False, max_length=POSTAL_CODE_MAX_LENGTH)
     store = StoreIdFormField()
 
     def clean(self):
@@ -120,22 +143,25 @@ class InStockFilter(django_filters.Filter):
     field_class = StrictBooleanField
 
 
-@extend_schema_field(
-    {
-        "type": "string",
-        "pattern": PIN_CODE_PATTERN,
-        "description": POSTAL_CODE_DESCRIPTION,
-    }
-)
+@extend_schema_field(POSTAL_CODE_QUERY_SCHEMA)
 class PostalCodeFilter(django_filters.Filter):
     field_class = PostalCodeFormField
 
 
 @extend_schema_field(
-    {"type": "integer", "minimum": 1, "description": STORE_DESCRIPTION}
+    {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": STORE_ID_MAX,
+        "description": STORE_DESCRIPTION,
+    }
 )
 class StoreFilter(django_filters.Filter):
     field_class = StoreIdFormField
+
+
+class SearchFilter(django_filters.CharFilter):
+    field_class = SearchTextFormField
 
 
 # The price column's range: 12 digits, 2 of them after the point.
@@ -176,7 +202,7 @@ class ProductFilter(django_filters.FilterSet):
         help_text="A category slug; its subcategories are included. "
         "An unknown slug answers 404.",
     )
-    search = django_filters.CharFilter(
+    search = SearchFilter(
         help_text="Words to find in name, brand, description and category; "
         "typos are forgiven. An exact SKU finds its product. "
         f"Only the first {SEARCH_MAX_LENGTH} characters count.",
@@ -199,7 +225,7 @@ class ProductFilter(django_filters.FilterSet):
         step=RATING_STEP,
         description="Lowest average rating, 0 to 5 in steps of 0.1.",
     )
-    postal_code = PostalCodeFilter(max_length=12)
+    postal_code = PostalCodeFilter(max_length=POSTAL_CODE_MAX_LENGTH)
     store = StoreFilter()
     ordering = django_filters.ChoiceFilter(
         choices=list(ORDERINGS.items()),

@@ -11,11 +11,12 @@ from rest_framework import generics, permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.validators import PIN_CODE_PATTERN
 from catalog import services
 from catalog.api.filters import (
     POSTAL_CODE_DESCRIPTION,
+    POSTAL_CODE_QUERY_SCHEMA,
     STORE_DESCRIPTION,
+    STORE_ID_MAX,
     ProductFilter,
     ProductFilterBackend,
     catalogue_store_for,
@@ -133,15 +134,14 @@ class _ProductBySlugMixin:
             SLUG_PARAMETER,
             OpenApiParameter(
                 "postal_code",
-                str,
+                POSTAL_CODE_QUERY_SCHEMA,
                 OpenApiParameter.QUERY,
                 required=False,
-                pattern=PIN_CODE_PATTERN,
                 description=POSTAL_CODE_DESCRIPTION,
             ),
             OpenApiParameter(
                 "store",
-                int,
+                {"type": "integer", "minimum": 1, "maximum": STORE_ID_MAX},
                 OpenApiParameter.QUERY,
                 required=False,
                 description=STORE_DESCRIPTION,

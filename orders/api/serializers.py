@@ -257,6 +257,19 @@ class OrderPlaceSerializer(serializers.Serializer):
         help_text="An id from delivery/slots/.",
     )
 
+    # What `validate` refuses, for the schema (shop.api_schema.AutoSchema).
+    schema_refuses = [
+        {
+            "required": ["delivery", "slot"],
+            "properties": {"delivery": {"enum": [DeliveryKind.EXPRESS.value]}},
+        },
+        {
+            "required": ["delivery"],
+            "properties": {"delivery": {"enum": [DeliveryKind.SLOT.value]}},
+            "not": {"required": ["slot"]},
+        },
+    ]
+
     def validate(self, attrs):
         delivery = attrs.get("delivery")
         if delivery == DeliveryKind.EXPRESS and "slot" in attrs:

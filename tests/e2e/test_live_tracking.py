@@ -1,9 +1,10 @@
 """Live tracking in real browsers: the shopper watches, staff pack, nobody reloads.
 
-gunicorn serves the pages and daphne the WebSockets, on Redis, as compose
-runs them; SHOP_LIVE_URL points the pages' script at daphne (behind the
-proxy both share one origin). The shopper's order page and the staff's
-order list are open in two browser contexts; each must change in place.
+`live_shop` serves the pages with gunicorn and the WebSockets with daphne,
+on Redis, as compose runs them; SHOP_LIVE_URL points the pages' script at
+daphne (behind the proxy both share one origin). The shopper's order page
+and the staff's order list are open in two browser contexts; each must
+change in place.
 """
 
 import re
@@ -14,7 +15,6 @@ from playwright.sync_api import expect
 
 from accounts.tests.factories import PASSWORD, UserFactory
 from orders.models import OrderStatus
-from tests.conftest import ARTIFACTS, LiveShop, _server_env, gunicorn_serving
 from tests.e2e import steps
 from tests.shopdata import shop_seed, shopper_history
 
@@ -22,17 +22,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(240)]
 
 # Long enough for a loaded machine to hear of a commit.
 LIVE_WITHIN = 15_000
-
-
-@pytest.fixture
-def live_tracked_shop(transactional_db, live_events_server, tmp_path):
-    """Pages from gunicorn whose live script connects to the daphne server."""
-    from django.db import connection
-
-    env = _server_env(connection.settings_dict["NAME"], tmp_path / "media")
-    env["SHOP_LIVE_URL"] = live_events_server
-    with gunicorn_serving(env, ARTIFACTS / "live-tracking-server.log") as url:
-        yield LiveShop(url=url)
 
 
 def _off_the_browsers_loop(work):
@@ -60,7 +49,7 @@ def _not_reloaded(page):
 
 
 def test_the_order_page_follows_staff_packing_it_without_a_reload(
-    live_tracked_shop, desktop_page, wide_page, shots
+    live_shop, desktop_page, wide_page, shots
 ):
     from orders.services.status import order_status_change
 
@@ -73,7 +62,7 @@ def test_the_order_page_follows_staff_packing_it_without_a_reload(
         )
     )
     staff = UserFactory(name="Sam Staff", is_staff=True, is_superuser=True)
-    site = live_tracked_shop
+    site = live_shop
 
     # The shopper opens the paid order.
     page = desktop_page
