@@ -2,8 +2,9 @@
 
 Everything here is lazy: a page that never shows the cart runs no query, a
 visitor without a cart or postal code runs none at all, and anyone else at
-most two (the cart's lines, the service area); the home page's "Buy again"
-row adds its own for a signed-in shopper.
+most two (the cart's lines, the service area), and a third for the store's
+express promise at most every few seconds per store (`express_promise_shown`);
+the home page's "Buy again" row adds its own for a signed-in shopper.
 """
 
 from django.conf import settings
@@ -125,6 +126,12 @@ def _delivery_area(request):
     return shopper_of(request).area
 
 
+def _delivery_promise(request):
+    if rendering_shared(request):
+        return None
+    return shopper_of(request).promise
+
+
 @personal_part("orders/_cart_control.html")
 @personal_part("catalog/_in_cart.html")
 def cart_quantity_prepare(request, args: dict) -> dict | None:
@@ -148,7 +155,8 @@ def _buy_again(request) -> list:
 
 
 def cart(request):
-    """Give templates `cart_summary`, `cart_quantities`, `delivery_area`, `buy_again`.
+    """Give templates `cart_summary`, `cart_quantities`, `delivery_area`,
+    `delivery_promise` (its store's express promise now) and `buy_again`.
 
     `buy_again` (the signed-in shopper's past products, as cards) is read
     only by the page that shows it: the home page.
@@ -165,5 +173,6 @@ def cart(request):
         "cart_summary": SimpleLazyObject(summary),
         "cart_quantities": SimpleLazyObject(lambda: cart_state(request)["quantities"]),
         "delivery_area": SimpleLazyObject(lambda: _delivery_area(request)),
+        "delivery_promise": SimpleLazyObject(lambda: _delivery_promise(request)),
         "buy_again": SimpleLazyObject(lambda: _buy_again(request)),
     }

@@ -349,13 +349,19 @@ def _not_served(postal_code: str) -> str:
     )
 
 
-def _area_json(area) -> dict:
+def _area_json(area, *, promise) -> dict:
     return {
         "postal_code": area.postal_code,
         "area_name": area.name,
-        "promise_minutes": area.promise_minutes,
         "store": area.store_id,
+        "express_minutes": promise.minutes,
     }
+
+
+def _area_set_message(area, *, promise) -> str:
+    if promise.offered:
+        return f"We deliver to {area.postal_code} in about {promise.minutes} minutes."
+    return f"We deliver to {area.postal_code}. {promise.reason}"
 
 
 @require_http_methods(["GET", "POST"])
@@ -392,12 +398,10 @@ def delivery_area_set(request):
             return _delivery_area_page(request, form=form, pending=pending, status=400)
         return _cart_page(request, postal_form=form, status=400)
     shopper_area_remember(request, area=area)
+    promise = shopper_of(request).promise
     if _wants_json(request):
-        return JsonResponse(_area_json(area))
-    messages.success(
-        request,
-        f"We deliver to {area.postal_code} in {area.promise_minutes} minutes.",
-    )
+        return JsonResponse(_area_json(area, promise=promise))
+    messages.success(request, _area_set_message(area, promise=promise))
     if pending is not None:
         _pending_apply(request, pending=pending, store_id=area.store_id)
     return redirect(safe_next(request, reverse("orders:cart")))

@@ -194,7 +194,7 @@ def test_login_promises_delivery_to_the_default_address(client, user):
     client.post(LOGIN, {"email": user.email, "password": PASSWORD})
 
     home = client.get("/").content.decode()
-    assert "Delivery in 15 minutes" in home
+    assert "Delivery in about 10 minutes" in home
     assert "560001" in home
     assert "Set your PIN code" not in home
 

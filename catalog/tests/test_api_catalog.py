@@ -135,7 +135,6 @@ def test_product_orderings_put_out_of_stock_last(api_client, shelf, ordering, ex
         ({"min_price": "1.005"}, "min_price"),
         ({"max_price": "10000000000"}, "max_price"),
         ({"rating_min": "4.25"}, "rating_min"),
-        ({"search": "milk\x00"}, "search"),
         ({"brand": "x" * 101}, "brand"),
     ],
 )
@@ -159,6 +158,8 @@ def test_bad_parameters_are_400_in_the_error_shape(api_client, shelf, params, fi
         # Text, never SQL: it finds no product rather than every product.
         ("' OR 1=1 --", []),
         ("%_", []),
+        # Control characters are read as spaces, as on the search page.
+        ("milk\x00", ["toned-milk"]),
     ],
 )
 def test_odd_searches_are_answered(api_client, shelf, query, expected):

@@ -130,8 +130,9 @@ def test_a_category_page_at_a_store_costs_what_it_did(
 
     # The store of the session's PIN code (the session is cached), the brand
     # counts, the page's ids, the products (with the store's stock), their
-    # variants (with the store's shelf): a visitor's four and the store.
-    with django_assert_num_queries(5):
+    # variants (with the store's shelf): a visitor's four and the store; and
+    # the store's queue for the promise in the header, cached a few seconds.
+    with django_assert_num_queries(6):
         response = client.get("/c/fresh-fruits/")
 
     assert len(_cards(response.content.decode())) == 2

@@ -7,13 +7,15 @@ each paid, unpacked order ahead adds; it is offered while the store is open
 and fewer than `express_capacity` express orders hold a place in the last
 `express_window_minutes`. Booking a place is `express_place_book` in
 `orders.services.stock`, which asks this function again under the store's
-lock. Nothing here writes.
+lock. `express_promise_shown` is the same answer as pages print it for
+browsing, a few seconds old at most. Nothing here writes but that cache.
 """
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 
 from orders.errors import ExpressUnavailable
@@ -22,6 +24,10 @@ from orders.selectors import delivery_slots_bookable, store_load
 
 # Slots an express refusal offers instead: the soonest few.
 SLOTS_INSTEAD = 6
+# How old the promise a page shows while browsing may be. Every visitor of a
+# store reads the same one, so a page view costs no count of the store's
+# orders; checkout and placement always count afresh.
+SHOWN_FOR_SECONDS = 15
 
 
 @dataclass(frozen=True)
@@ -102,6 +108,25 @@ def express_promise(*, store: DarkStore, now: datetime | None = None) -> Express
         reason=reason,
         places_left=places_left,
     )
+
+
+def express_promise_shown(*, store: DarkStore) -> ExpressPromise:
+    """Return the store's promise as browsing pages show it (header, product
+    and cart pages): `express_promise`, kept for SHOWN_FOR_SECONDS."""
+    key = f"express-shown:{store.pk}"
+    kept = cache.get(key)
+    if kept is not None:
+        return ExpressPromise(store=store, **kept)
+    promise = express_promise(store=store)
+    kept = {
+        "is_open": promise.is_open,
+        "minutes": promise.minutes,
+        "code": promise.code,
+        "reason": promise.reason,
+        "places_left": promise.places_left,
+    }
+    cache.set(key, kept, SHOWN_FOR_SECONDS)
+    return promise
 
 
 def express_refusal(

@@ -17,11 +17,13 @@ from orders.selectors import (
     service_areas_active,
     service_areas_named,
 )
+from orders.services.express import ExpressPromise, express_promise_shown
 from shop.errors import NotFound
 
 
 class Shopper:
-    """The request's PIN code, its service area and its store (each may be None)."""
+    """The request's PIN code, its service area, its store and that store's
+    express promise as pages show it (each may be None)."""
 
     def __init__(self, request):
         self._request = request
@@ -40,6 +42,12 @@ class Shopper:
     @property
     def store_id(self) -> int | None:
         return self.area.store_id if self.area is not None else None
+
+    @cached_property
+    def promise(self) -> ExpressPromise | None:
+        if self.area is None:
+            return None
+        return express_promise_shown(store=self.area.store)
 
 
 def shopper_of(request) -> Shopper:

@@ -179,7 +179,7 @@ def test_cart_page_caps_lines_whose_stock_fell(user_client, user, variant):
     assert CartLine.objects.get(cart=cart).quantity == 3
 
 
-def test_cart_page_runs_five_queries_for_many_lines(
+def test_cart_page_runs_six_queries_for_many_lines(
     user_client, user, area, django_assert_num_queries
 ):
     cart = cart_get_or_create(user=user)
@@ -191,12 +191,17 @@ def test_cart_page_runs_five_queries_for_many_lines(
     session[SESSION_POSTAL_CODE_KEY] = area.postal_code
     session.save()
 
-    with django_assert_num_queries(5):
+    # The sixth counts the store's queue for its promise, which the next
+    # page view within a few seconds reads from the cache.
+    with django_assert_num_queries(6):
         response = user_client.get("/cart/")
+    with django_assert_num_queries(5):
+        again = user_client.get("/cart/")
 
     assert response.status_code == 200
     assert len(response.context["summary"].lines) == 12
-    assert "Delivery in 15 minutes" in response.content.decode()
+    assert "Delivery in about 10 minutes" in response.content.decode()
+    assert "Delivery in about 10 minutes" in again.content.decode()
 
 
 def test_empty_cart_page_for_a_visitor_says_so(client, django_assert_num_queries):
@@ -214,7 +219,7 @@ def test_postal_code_form_remembers_a_served_area(client, area):
     assert response.status_code == 302
     assert client.session[SESSION_POSTAL_CODE_KEY] == "560001"
     home = client.get("/").content.decode()
-    assert "Delivery in 15 minutes" in home
+    assert "Delivery in about 10 minutes" in home
     assert "560001" in home
 
 

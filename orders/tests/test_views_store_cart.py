@@ -111,7 +111,7 @@ def test_a_served_pin_code_sets_the_store_then_adds_and_goes_back(client, scarce
     ]
     html = response.content.decode()
     assert f"Added {scarce.product.name} (1 kg) to your cart." in html
-    assert "We deliver to 560095 in 15 minutes." in html
+    assert "We deliver to 560095 in about 10 minutes." in html
 
 
 def test_the_waiting_add_is_capped_by_the_chosen_stores_shelf(client, scarce):
@@ -200,8 +200,8 @@ def test_the_pin_dialog_is_answered_in_json(client, stores):
     assert served.json() == {
         "postal_code": "560095",
         "area_name": "Koramangala",
-        "promise_minutes": 15,
         "store": stores[1].pk,
+        "express_minutes": 10,
     }
     assert client.session[SESSION_POSTAL_CODE_KEY] == "560095"
 

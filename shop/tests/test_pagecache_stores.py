@@ -264,7 +264,7 @@ def test_product_page_shared_with_the_shoppers_own_parts(stores, user, variant):
     assert response["X-Page-Cache"] == "hit"
     text = response.text
     assert "2 in cart" in text
-    assert "Delivery in 15 minutes to 560002" in text
+    assert "Delivery in about 10 minutes to 560002" in text
     assert "Your store (560002) has 500 g." in text
     assert "once an order of it has been delivered to you" in text
     assert "to review products you have bought" not in text

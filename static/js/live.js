@@ -100,28 +100,34 @@
       " Nothing was charged; you can try again.";
   }
 
-  function showCountdown(root, status) {
-    var countdown = root.querySelector("[data-live-countdown]");
-    if (!countdown) { return; }
-    if (STOPPED.indexOf(status) !== -1) { countdown.remove(); return; }
-    var left = countdown.querySelector("[data-live-countdown-left]");
-    var minutes = Math.round((Date.parse(countdown.getAttribute("data-promised-at")) - Date.now()) / 60000);
-    countdown.classList.toggle("is-late", minutes < 0);
-    left.textContent = minutes >= 0
-      ? " · in about " + minutes + " min"
-      : " · running " + (-minutes) + " min late";
+  // The promise block of templates/orders/_promise.html; countdown.js ticks
+  // it down. Times are in the shop's zone: the event's ISO time carries it.
+  function showPromise(root, event) {
+    var promise = root.querySelector("[data-promise]");
+    if (!promise) { return; }
+    if (STOPPED.indexOf(event.status) !== -1 || !event.promised_at) {
+      promise.remove();
+      return;
+    }
+    if (event.promised_at === promise.getAttribute("data-promised-at")) { return; }
+    var time = promise.querySelector("time");
+    var before = time.textContent;
+    var after = event.promised_at.slice(11, 16);
+    promise.setAttribute("data-promised-at", event.promised_at);
+    promise.setAttribute("data-late-text",
+      promise.getAttribute("data-late-text").replace(before, after));
+    time.setAttribute("datetime", event.promised_at);
+    time.textContent = after;
   }
 
   function orderPage(root) {
     var number = root.getAttribute("data-live-order");
     var seq = Number(root.getAttribute("data-live-seq")) || 0;
-    var status = null;
     follow(root, "/ws/v1/orders/" + encodeURIComponent(number) + "/",
       function () { return seq; },
       function (event) {
         if (event.order !== number || event.seq <= seq) { return; }
         seq = event.seq;
-        status = event.status;
         root.setAttribute("data-live-seq", String(seq));
         showStatus(root, event);
         if (event.entry) { addTimelineEntry(root, event.entry); }
@@ -134,15 +140,9 @@
           var cancel = root.querySelector("[data-live-cancel]");
           if (cancel) { cancel.remove(); }
         }
-        var countdown = root.querySelector("[data-live-countdown]");
-        if (countdown && event.promised_at) {
-          countdown.setAttribute("data-promised-at", event.promised_at);
-        }
-        showCountdown(root, status);
+        showPromise(root, event);
         announce(root, "Order " + number + ": " + event.status_label);
       });
-    showCountdown(root, status);
-    setInterval(function () { showCountdown(root, status); }, 15000);
   }
 
   function orderList(root) {

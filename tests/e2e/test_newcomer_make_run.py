@@ -154,7 +154,7 @@ def test_a_fresh_clone_serves_and_its_demo_shopper_buys_and_pays(
     expect(page.get_by_role("heading", name="Checkout", exact=True)).to_be_visible()
     expect(page.get_by_role("radio", name=re.compile("Home"))).to_be_checked()
     expect(
-        page.get_by_text(re.compile(r"Delivery in \d+ minutes")).first
+        page.get_by_text(re.compile(r"Delivery in about \d+ minutes")).first
     ).to_be_visible()
     expect(
         page.get_by_role(

@@ -157,7 +157,9 @@ def test_correcting_a_pin_code_lands_on_the_cart(
     page.get_by_label("PIN code").fill(PIN_CODE)
     page.get_by_role("button", name="Check delivery").click()
 
-    expect(page.get_by_text(f"We deliver to {PIN_CODE} in 15 minutes.")).to_be_visible()
+    expect(
+        page.get_by_text(f"We deliver to {PIN_CODE} in about 10 minutes.")
+    ).to_be_visible()
     expect(page.get_by_role("heading", name="Your cart", exact=True)).to_be_visible()
     page.goto(live_shop("/p/robusta-banana/"))
     page.get_by_role("button", name="Add to cart").click()
