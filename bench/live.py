@@ -1,11 +1,12 @@
-"""The live row of `make bench`: WebSocket subscribers on one daphne process.
+"""The live row of `make bench`: WebSocket subscribers on one ASGI process.
 
 `--live-subscribers` sockets (1,000 by default) watch one shopper's orders
-on `/ws/v1/orders/`, authenticated with its access JWT, all on one daphne
-process on Redis. A Django process then moves each order through its steps,
-one change at a time, stamping each change when its transaction commits.
+on `/ws/v1/orders/`, authenticated with its access JWT, all on one live
+process (`shop.live`, as compose runs it) on Redis. A Django process then
+moves each order through its steps, one change at a time, stamping each
+change when its transaction commits.
 For each change, the time from that stamp to its arrival at each socket is
-measured; "to all" is the arrival at the last socket. The daphne process's
+measured; "to all" is the arrival at the last socket. The live process's
 resident memory is read before the sockets open and once they are all
 subscribed.
 
@@ -15,6 +16,7 @@ nothing; it needs no catalogue).
 
 import argparse
 import asyncio
+import gc
 import json
 import resource
 import sys
@@ -32,16 +34,8 @@ from bench import servers  # noqa: E402
 OPEN_AT_ONCE = 100
 
 
-def daphne_command(*, port: int) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "daphne",
-        "--bind=127.0.0.1",
-        f"--port={port}",
-        "--verbosity=0",
-        "shop.asgi:application",
-    ]
+def live_command(*, port: int) -> list[str]:
+    return [sys.executable, "-m", "shop.live", f"--port={port}"]
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -67,7 +61,7 @@ async def _subscriber(url: str, token: str, arrivals: dict, ready, sockets) -> N
             arrivals.setdefault((event["order"], event["seq"]), []).append(arrived)
 
 
-async def _watch(url, token, subscribers, change_command, daphne_pid, env) -> dict:
+async def _watch(url, token, subscribers, change_command, live_pid, env) -> dict:
     arrivals: dict = {}
     sockets: list = []
     subscribed = 0
@@ -79,7 +73,7 @@ async def _watch(url, token, subscribers, change_command, daphne_pid, env) -> di
         if subscribed == subscribers:
             all_subscribed.set()
 
-    memory_before = servers.rss_mib(daphne_pid)
+    memory_before = servers.rss_mib(live_pid)
     opened = time.monotonic()
     tasks = []
     for start in range(0, subscribers, OPEN_AT_ONCE):
@@ -90,7 +84,10 @@ async def _watch(url, token, subscribers, change_command, daphne_pid, env) -> di
         await asyncio.sleep(0.2)
     await asyncio.wait_for(all_subscribed.wait(), 300)
     subscribe_seconds = time.monotonic() - opened
-    memory_subscribed = servers.rss_mib(daphne_pid)
+    # The harness's own collections of a thousand sockets' objects would
+    # count as the server's latency.
+    gc.freeze()
+    memory_subscribed = servers.rss_mib(live_pid)
 
     process = await asyncio.create_subprocess_exec(
         *change_command,
@@ -110,7 +107,7 @@ async def _watch(url, token, subscribers, change_command, daphne_pid, env) -> di
         await asyncio.sleep(0.05)
     await asyncio.gather(*(socket.close() for socket in sockets))
     await asyncio.gather(*tasks, return_exceptions=True)
-    memory_after = servers.rss_mib(daphne_pid)
+    memory_after = servers.rss_mib(live_pid)
 
     each, to_all, missing = [], [], 0
     for change in changes:
@@ -131,7 +128,8 @@ async def _watch(url, token, subscribers, change_command, daphne_pid, env) -> di
         "to_all_p50_ms": round(_percentile(to_all, 0.50), 1),
         "to_all_p99_ms": round(_percentile(to_all, 0.99), 1),
         "to_all_max_ms": round(max(to_all), 1),
-        "daphne_rss_mib": {
+        "to_all_each_change_ms": [round(ms, 1) for ms in to_all],
+        "live_rss_mib": {
             "before": memory_before,
             "subscribed": memory_subscribed,
             "after": memory_after,
@@ -140,33 +138,27 @@ async def _watch(url, token, subscribers, change_command, daphne_pid, env) -> di
     }
 
 
-def run(
-    env: dict,
-    shopside,
-    processes,
-    *,
-    port: int,
-    subscribers: int,
-    orders: int,
-    pause: float,
-):
-    """Start daphne and watch `orders` orders with `subscribers` sockets.
+def run(env: dict, shopside, processes, args):
+    """Start the live process and watch `--live-orders` orders with
+    `--live-subscribers` sockets (`add_arguments`).
 
     Return the figures (latencies in ms, memory in MiB).
     """
-    # Each socket is a file descriptor here and another in daphne.
+    port, subscribers = args.live_port, args.live_subscribers
+    # Each socket is a file descriptor here and another in the live process.
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     wanted = min(hard, max(soft, 2 * subscribers + 1024))
     resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
     servers.port_must_be_free(port)
-    daphne = processes.start("daphne", daphne_command(port=port), env)
-    servers.wait_http(port, "/healthz", daphne, 60)
-    prepared = shopside(env, "live-prepare", f"--orders={orders}")
+    server = processes.start("live", live_command(port=port), env)
+    servers.wait_http(port, "/healthz", server, 60)
+    prepared = shopside(env, "live-prepare", f"--orders={args.live_orders}")
     command = [
         sys.executable,
         "-m",
         "bench.shopside",
         "live-changes",
+        f"--pause={args.live_pause}",
         *prepared["numbers"],
     ]
     try:
@@ -176,19 +168,19 @@ def run(
                 prepared["token"],
                 subscribers,
                 command,
-                daphne.pid,
+                server.pid,
                 {**env, "LOG_LEVEL": "WARNING"},
             )
         )
     finally:
-        processes.stop("daphne")
+        processes.stop("live")
 
 
 def table(live: dict) -> str:
-    memory = live["daphne_rss_mib"]
+    memory = live["live_rss_mib"]
     return "\n".join(
         [
-            f"live: {live['subscribers']} subscribers on one daphne process, "
+            f"live: {live['subscribers']} subscribers on one ASGI process, "
             f"{live['changes']} status changes, {live['deliveries']} deliveries "
             f"({live['missing_deliveries']} missing)",
             f"  commit -> each socket: p50 {live['p50_ms']} ms, "
@@ -196,9 +188,19 @@ def table(live: dict) -> str:
             f"  commit -> all sockets: p50 {live['to_all_p50_ms']} ms, "
             f"p99 {live['to_all_p99_ms']} ms, max {live['to_all_max_ms']} ms "
             f"(target p99 < {live['target_p99_ms']} ms)",
-            f"  daphne RSS: {memory['before']} MiB idle, {memory['subscribed']} MiB "
-            f"subscribed, {memory['after']} MiB after",
+            f"  live process RSS: {memory['before']} MiB idle, "
+            f"{memory['subscribed']} MiB subscribed, {memory['after']} MiB after",
         ]
+    )
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the live row's options, which `bench/run.py` takes too."""
+    parser.add_argument("--live-subscribers", type=int, default=1000)
+    parser.add_argument("--live-orders", type=int, default=10)
+    parser.add_argument("--live-port", type=int, default=8781)
+    parser.add_argument(
+        "--live-pause", type=float, default=1.0, help="seconds between changes"
     )
 
 
@@ -206,12 +208,7 @@ def main(argv=None) -> int:
     from bench.run import WORK_DIR, bench_env, database_lock, manage, shopside
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--live-subscribers", type=int, default=1000)
-    parser.add_argument("--live-orders", type=int, default=10)
-    parser.add_argument("--live-port", type=int, default=8781)
-    parser.add_argument(
-        "--live-pause", type=float, default=1.0, help="seconds between changes"
-    )
+    add_arguments(parser)
     parser.add_argument("--smtp-port", type=int, default=8825)
     parser.add_argument(
         "--out", type=Path, default=ROOT / "bench" / "results" / "live.json"
@@ -223,15 +220,7 @@ def main(argv=None) -> int:
     processes = servers.Processes(WORK_DIR)
     try:
         manage(env, "migrate", "--noinput", "-v", "0")
-        live = run(
-            env,
-            shopside,
-            processes,
-            port=args.live_port,
-            subscribers=args.live_subscribers,
-            orders=args.live_orders,
-            pause=args.live_pause,
-        )
+        live = run(env, shopside, processes, args)
     finally:
         processes.stop_all()
         lock.close()

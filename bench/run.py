@@ -13,7 +13,9 @@ Steps, each timed and printed:
    concurrency after a warm-up;
 5. the checkout race (stock), the express checkout race and the webhook
    storm through the real HTTP API;
-6. read the resident memory of every server process, print the table and
+6. the live row (`bench/live.py`): WebSocket subscribers on one ASGI
+   process (`shop.live`), from a status change's commit to their sockets;
+7. read the resident memory of every server process, print the table and
    write `bench/results/latest.json`.
 
 Only loopback is ever contacted; every process started is stopped by its pid.
@@ -34,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import load, orderflow, race, servers, storm  # noqa: E402
+from bench import live, load, orderflow, race, servers, storm  # noqa: E402
 from bench.mailsink import MailSink  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/shop_bench"
@@ -104,6 +106,8 @@ def parse_args(argv=None):
     parser.add_argument("--only", nargs="*", help="measure only these rows")
     parser.add_argument("--skip-race", action="store_true")
     parser.add_argument("--skip-storm", action="store_true")
+    parser.add_argument("--skip-live", action="store_true")
+    live.add_arguments(parser)
     parser.add_argument(
         "--orders-per-second",
         type=float,
@@ -735,6 +739,16 @@ def main(argv=None) -> int:
             )
 
         race_and_storm(args, report, steps, base_url, prepared, env, sink)
+        if not args.skip_live:
+            report["live"] = steps.run(
+                f"live: {args.live_subscribers} WebSocket subscribers",
+                live.run,
+                env,
+                shopside,
+                processes,
+                args,
+            )
+            print(live.table(report["live"]))
 
         report["memory_mib"] = {
             "gunicorn_master": servers.rss_mib(web.pid),

@@ -137,21 +137,14 @@ def gunicorn_serving(env: dict, log: Path):
 
 
 @contextlib.contextmanager
-def daphne_serving(env: dict, log: Path):
-    """Serve the shop's ASGI application (the live WebSockets) with daphne.
+def live_serving(env: dict, log: Path):
+    """Serve the shop's ASGI application (the live WebSockets) as compose's
+    `live` service does (`shop.live`).
 
     Yield its http:// URL; WebSockets are at the same address as ws://.
     """
     port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "daphne",
-        "--bind=127.0.0.1",
-        f"--port={port}",
-        "--verbosity=0",
-        "shop.asgi:application",
-    ]
+    command = [sys.executable, "-m", "shop.live", f"--port={port}"]
     with _serving(command, port, env, log) as url:
         yield url
 
@@ -169,7 +162,7 @@ def shop_server(
 ):
     """Serve the shop with gunicorn on a loopback port for the whole session.
 
-    As compose runs it, the pages' live script talks to daphne
+    As compose runs it, the pages' live script talks to the ASGI process
     (`live_events_server`), so order pages follow their order in every
     journey. Yield the URL and the media folder.
     """
@@ -182,13 +175,13 @@ def shop_server(
 
 @pytest.fixture(scope="session")
 def live_events_server(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Serve the live WebSockets with daphne on Redis for the whole session.
+    """Serve the live WebSockets (`shop.live`) on Redis for the whole session.
 
     Yield its ws:// URL.
     """
     media_root = tmp_path_factory.mktemp("live-server-media")
     env = _server_env(served_database_name(django_db_blocker), media_root)
-    with daphne_serving(env, ARTIFACTS / "live-server.log") as url:
+    with live_serving(env, ARTIFACTS / "live-server.log") as url:
         yield url.replace("http://", "ws://")
 
 

@@ -7,7 +7,7 @@ from catalog.tests.factories import ProductVariantFactory
 from orders.selectors import SESSION_POSTAL_CODE_KEY
 from orders.tests.factories import DeliverySlotFactory, ServiceAreaFactory
 
-# daphne serving the live WebSockets on Redis, as the browser journeys have it.
+# The live ASGI process serving the WebSockets on Redis, as the journeys have it.
 from tests.conftest import live_events_server  # noqa: F401
 
 

@@ -1,6 +1,7 @@
 """Order events: one per change, numbered per order, published after commit."""
 
 import asyncio
+import json
 import threading
 from datetime import timedelta
 
@@ -163,7 +164,7 @@ class Listener:
                 done, _ = await asyncio.wait({self.pending[channel]}, timeout=timeout)
                 if not done:
                     return got
-                got.append(self.pending.pop(channel).result()["event"])
+                got.append(json.loads(self.pending.pop(channel).result()["text"]))
 
         return self._run(drain())
 

@@ -1,6 +1,6 @@
-"""The live endpoints for real: daphne in its own process, on Redis, and the
-`websockets` client. The test commits the changes; the server hears them
-through the channel layer and reads what was missed from the database."""
+"""The live endpoints for real: the live ASGI process (`shop.live`) on Redis,
+and the `websockets` client. The test commits the changes; the server hears
+them through the channel layer and reads what was missed from the database."""
 
 import json
 from datetime import timedelta

@@ -257,7 +257,7 @@ if REDIS_URL:
     # The lock is renewed once a loop, so a loop must be shorter than the lock.
     CELERY_BEAT_MAX_LOOP_INTERVAL = env.int("CELERY_BEAT_MAX_LOOP_INTERVAL", default=5)
 
-# LIVE (orders/live/: order events over WebSockets, served by daphne)
+# LIVE (orders/live/: order events over WebSockets, served by shop/live.py)
 # Every ASGI process hears every event through Redis; without Redis (`make
 # run`) the one runserver process passes them along in memory.
 if REDIS_URL:

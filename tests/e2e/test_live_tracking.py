@@ -1,8 +1,8 @@
 """Live tracking in real browsers: the shopper watches, staff pack, nobody reloads.
 
-`live_shop` serves the pages with gunicorn and the WebSockets with daphne,
-on Redis, as compose runs them; SHOP_LIVE_URL points the pages' script at
-daphne (behind the proxy both share one origin). The shopper's order page
+`live_shop` serves the pages with gunicorn and the WebSockets with the live
+ASGI process, on Redis, as compose runs them; SHOP_LIVE_URL points the
+pages' script at it (behind the proxy both share one origin). The shopper's order page
 and the staff's order list are open in two browser contexts; each must
 change in place.
 """

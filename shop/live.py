@@ -1,0 +1,45 @@
+"""Serve the live WebSockets (`orders/live/`): `python -m shop.live --port 8001`.
+
+One home for how the ASGI process runs, for compose's `live` service, the
+tests' server and `make bench`: uvicorn with the sans-I/O `websockets`
+protocol on uvloop, and no per-message compression, which cost each socket
+a deflate of every event for messages of a few hundred bytes
+(docs/decisions/0005-uvicorn-for-websockets.md has the figures). Behind the
+proxy it trusts the forwarded client address, as gunicorn does.
+"""
+
+import argparse
+import gc
+
+import uvicorn
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m shop.live")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8001)
+    parser.add_argument("--log-level", default="warning")
+    args = parser.parse_args(argv)
+    from shop.asgi import application
+
+    # Django and the app, loaded once, stay for the process's life: kept out
+    # of the collector, a full collection no longer walks them all while a
+    # thousand sockets wait for an event (make bench).
+    gc.freeze()
+    uvicorn.run(
+        application,
+        host=args.host,
+        port=args.port,
+        ws="websockets-sansio",
+        ws_per_message_deflate=False,
+        ws_ping_interval=20,
+        loop="uvloop",
+        proxy_headers=True,
+        forwarded_allow_ips="*",
+        access_log=False,
+        log_level=args.log_level,
+    )
+
+
+if __name__ == "__main__":
+    main()
