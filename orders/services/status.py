@@ -1,6 +1,6 @@
 """The one place an order's status changes, with its history row and effects."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -12,7 +12,13 @@ from orders.live.demo import demo_step_later
 from orders.live.events import order_event_record
 from orders.live.models import OrderEvent
 from orders.locks import order_lock
-from orders.models import TRANSITIONS, Order, OrderStatus, OrderStatusChange
+from orders.models import (
+    TRANSITIONS,
+    DeliveryKind,
+    Order,
+    OrderStatus,
+    OrderStatusChange,
+)
 from orders.services.stock import goods_in_shop, order_stock_release
 from shop.access import user_is_seller, user_store_id
 from shop.errors import NotFound
@@ -57,8 +63,9 @@ def order_status_set(*, order: Order, to_status: str, by=None, note: str = "") -
 
     Call while holding `order_lock` on `order`, inside its transaction.
     Cancelling or refunding goods still in the shop gives stock and the
-    slot back once (`order_stock_release`); paying stamps `paid_at`; the
-    shopper is emailed about the statuses in STATUS_EMAILS. Raise
+    slot back once (`order_stock_release`); paying stamps `paid_at` and
+    counts an express promise from then; the shopper is emailed about the
+    statuses in STATUS_EMAILS. Raise
     IllegalTransition for a move TRANSITIONS forbids, DeliveryStepForStaff
     for a seller taking a delivery step, NotFound for store staff moving
     another store's order.
@@ -81,6 +88,8 @@ def order_status_set(*, order: Order, to_status: str, by=None, note: str = "") -
         order.paid_at = timezone.now()
         fields.append("paid_at")
     order.save(update_fields=fields)
+    if to_status == OrderStatus.PAID:
+        _express_counted_from_payment(order)
     change = OrderStatusChange.objects.create(
         order=order,
         from_status=from_status,
@@ -109,6 +118,20 @@ def order_status_change(
     """
     locked = order_lock(order_id=order.pk)
     return order_status_set(order=locked, to_status=to_status, by=by, note=note)
+
+
+def _express_counted_from_payment(order: Order) -> None:
+    """Count a paid express order's minutes from its payment, when the store
+    can start packing: the promise made at placement moves on by the time
+    paying took. A slot's promise is its slot's end and stays."""
+    if order.delivery_kind != DeliveryKind.EXPRESS or order.promised_at is None:
+        return
+    # Whole minutes were promised; placement stamps its clock a moment
+    # before the row's created_at.
+    minutes = round((order.promised_at - order.created_at).total_seconds() / 60)
+    order_promise_set(
+        order=order, promised_at=order.paid_at + timedelta(minutes=minutes)
+    )
 
 
 def order_promise_set(*, order: Order, promised_at: datetime) -> Order:

@@ -11,11 +11,13 @@ from accounts.tests.factories import AddressFactory
 from catalog.models import ProductVariant
 from catalog.tests.factories import ProductVariantFactory
 from orders.errors import ExpressUnavailable
+from orders.live.models import OrderEvent
 from orders.models import DeliveryKind, Order, OrderStatus, StoreStock
 from orders.selectors import store_load
 from orders.services.cancellation import order_cancel
 from orders.services.express import express_promise, store_is_open
 from orders.services.placement import order_place
+from orders.services.status import order_status_change
 from orders.tests.factories import (
     DarkStoreFactory,
     DeliverySlotFactory,
@@ -181,6 +183,45 @@ def test_an_express_order_is_promised_the_minutes_it_was_offered(shopper, store)
     assert order.promised_at - order.created_at < timedelta(minutes=12, seconds=1)
     assert order.promised_at - order.created_at > timedelta(minutes=11, seconds=59)
     assert StoreStock.objects.get(store=store, variant=variant).quantity == 8
+
+
+def test_paying_counts_the_express_minutes_from_the_payment(shopper, store):
+    user, address, _variant = shopper
+    order = order_place(user=user, address=address, express=True)
+    placed_promise = order.promised_at
+    # Paying took the shopper four minutes.
+    Order.objects.filter(pk=order.pk).update(
+        created_at=order.created_at - timedelta(minutes=4),
+        promised_at=placed_promise - timedelta(minutes=4),
+    )
+
+    paid = order_status_change(order=order, to_status=OrderStatus.PAID)
+
+    assert paid.promised_at == paid.paid_at + timedelta(minutes=10)
+    assert paid.promised_at > placed_promise - timedelta(minutes=1)
+    events = list(OrderEvent.objects.filter(order=order).order_by("seq"))
+    assert [(e.kind, e.data["status"]) for e in events] == [
+        ("promise", "paid"),
+        ("status", "paid"),
+    ]
+    assert events[1].data["promised_at"] == events[0].data["promised_at"]
+
+
+def test_paying_leaves_a_slot_orders_promise(user, store, fill_cart):
+    ServiceAreaFactory(postal_code="560001", store=store)
+    variant = ProductVariantFactory()
+    store_stock_set(variant=variant, quantity=10, store=store)
+    fill_cart(user, (variant, 1))
+    slot = DeliverySlotFactory(store=store)
+    address = AddressFactory(user=user, postal_code="560001")
+    order = order_place(user=user, address=address, slot=slot)
+
+    paid = order_status_change(order=order, to_status=OrderStatus.PAID)
+
+    assert paid.promised_at == slot.ends_at
+    assert list(
+        OrderEvent.objects.filter(order=order).values_list("kind", flat=True)
+    ) == ["status"]
 
 
 def test_express_when_full_is_refused_with_slots_and_nothing_taken(shopper, store):
