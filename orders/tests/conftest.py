@@ -5,7 +5,12 @@ import pytest
 from accounts.tests.factories import AddressFactory
 from catalog.tests.factories import ProductVariantFactory
 from orders.selectors import SESSION_POSTAL_CODE_KEY
-from orders.tests.factories import DeliverySlotFactory, ServiceAreaFactory
+from orders.tests.factories import (
+    DarkStoreFactory,
+    DeliverySlotFactory,
+    ServiceAreaFactory,
+    store_staff_make,
+)
 
 # The live ASGI process serving the WebSockets on Redis, as the journeys have it.
 from tests.conftest import live_events_server  # noqa: F401
@@ -195,3 +200,19 @@ def placed_order(user, address, slot, variant, fill_cart):
 
     fill_cart(user, (variant, 3))
     return order_place(user=user, address=address, slot=slot)
+
+
+# Two stores and a picker at the first, for the store staff's admin.
+@pytest.fixture
+def here(db):
+    return DarkStoreFactory(name="Indiranagar")
+
+
+@pytest.fixture
+def there(db):
+    return DarkStoreFactory(name="Koramangala")
+
+
+@pytest.fixture
+def picker(here):
+    return store_staff_make(store=here, name="Priya Picker")

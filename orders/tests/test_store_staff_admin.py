@@ -13,9 +13,7 @@ from orders.services.status import order_status_change
 from orders.stores.models import STORE_STAFF_GROUP, StoreStaff
 from orders.stores.services import store_staff_grant, store_staff_revoke
 from orders.tests.factories import (
-    DarkStoreFactory,
     store_order,
-    store_staff_make,
     store_stock_set,
 )
 from shop.access import user_is_shop_staff, user_is_store_staff, user_store_id
@@ -26,21 +24,6 @@ pytestmark = pytest.mark.django_db
 CHANGELIST = "/admin/orders/order/"
 QUEUE = "/admin/orders/order/picking/"
 STEP = "/admin/orders/order/picking/step/"
-
-
-@pytest.fixture
-def here():
-    return DarkStoreFactory(name="Indiranagar")
-
-
-@pytest.fixture
-def there():
-    return DarkStoreFactory(name="Koramangala")
-
-
-@pytest.fixture
-def picker(here):
-    return store_staff_make(store=here, name="Priya Picker")
 
 
 @pytest.fixture

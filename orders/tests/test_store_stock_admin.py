@@ -10,28 +10,13 @@ from catalog.models import ProductVariant
 from catalog.tests.factories import ProductVariantFactory
 from orders.models import StoreStock
 from orders.services.stock import store_stock_adjust
-from orders.tests.factories import DarkStoreFactory, store_staff_make, store_stock_set
+from orders.tests.factories import store_stock_set
 
 pytestmark = pytest.mark.django_db
 
 SHELVES = "/admin/orders/storestock/"
 EXPORT = "/admin/orders/storestock/export/"
 IMPORT = "/admin/orders/storestock/import/"
-
-
-@pytest.fixture
-def here():
-    return DarkStoreFactory(name="Indiranagar")
-
-
-@pytest.fixture
-def there():
-    return DarkStoreFactory(name="Koramangala")
-
-
-@pytest.fixture
-def picker(here):
-    return store_staff_make(store=here, name="Priya Picker")
 
 
 @pytest.fixture
