@@ -4,12 +4,12 @@ One home for how the ASGI process runs, for compose's `live` service, the
 tests' server and `make bench`: uvicorn with the sans-I/O `websockets`
 protocol on uvloop, and no per-message compression, which cost each socket
 a deflate of every event for messages of a few hundred bytes
-(docs/decisions/0005-uvicorn-for-websockets.md has the figures). Behind the
+(docs/decisions/0005-uvicorn-for-websockets.md has the figures; shop.asgi
+keeps the loaded application out of the garbage collector). Behind the
 proxy it trusts the forwarded client address, as gunicorn does.
 """
 
 import argparse
-import gc
 
 import uvicorn
 
@@ -20,14 +20,8 @@ def main(argv=None) -> None:
     parser.add_argument("--port", type=int, default=8001)
     parser.add_argument("--log-level", default="warning")
     args = parser.parse_args(argv)
-    from shop.asgi import application
-
-    # Django and the app, loaded once, stay for the process's life: kept out
-    # of the collector, a full collection no longer walks them all while a
-    # thousand sockets wait for an event (make bench).
-    gc.freeze()
     uvicorn.run(
-        application,
+        "shop.asgi:application",
         host=args.host,
         port=args.port,
         ws="websockets-sansio",
