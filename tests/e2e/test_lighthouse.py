@@ -48,16 +48,6 @@ LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 REPORTS = ARTIFACTS / "lighthouse"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 LEAST = {"performance": 98, "accessibility": 95, "best-practices": 95, "seo": 95}
-# Issue 17 stays open on this one: a category page on a phone measures 94-97
-# (Total Blocking Time of its card grid), short of 98. The bar is held here,
-# where it fails on any further loss, until the grid is lighter.
-SHORT_OF_TARGET = {("category", "mobile", "performance"): 93}
-
-
-def _least(name: str, preset: str, category: str) -> int:
-    return SHORT_OF_TARGET.get((name, preset, category), LEAST[category])
-
-
 # A performance score below its bar is measured this many times in all.
 RUNS_WHEN_SHORT = 3
 # Lighthouse is run this many times at most for one report it fails to make.
@@ -179,10 +169,7 @@ def _measure(url: str, *, name: str, preset: str, headers: dict) -> dict:
     first = _lighthouse(url, preset=preset, report=stem, headers=headers)
     scores = {category: _score(first, category) for category in CATEGORIES}
     runs = [scores["performance"]]
-    while (
-        scores["performance"] < _least(name, preset, "performance")
-        and len(runs) < RUNS_WHEN_SHORT
-    ):
+    while scores["performance"] < LEAST["performance"] and len(runs) < RUNS_WHEN_SHORT:
         again = _lighthouse(
             url,
             preset=preset,
@@ -196,7 +183,7 @@ def _measure(url: str, *, name: str, preset: str, headers: dict) -> dict:
     short = {
         category: _short_of(first, category)
         for category in CATEGORIES
-        if scores[category] < _least(name, preset, category)
+        if scores[category] < LEAST[category]
     }
     return {"scores": scores, "performance_runs": runs, "short": short}
 
@@ -232,7 +219,7 @@ def test_lighthouse_scores_the_shoppers_pages(demo_server):
 
     failures = {
         f"{name} {preset}": {
-            category: f"{found['scores'][category]} < {_least(name, preset, category)}"
+            category: f"{found['scores'][category]} < {LEAST[category]}"
             for category in found["short"]
         }
         | {"audits": found["short"]}
