@@ -18,6 +18,9 @@ ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 # Thumbnails are squares of this many pixels; product cards say so in
 # their <img width height>, so the grid does not shift as pictures arrive.
 THUMBNAIL_SIZE = 320
+# Category pictures show at 40-140 CSS pixels (tiles and the listing's rail);
+# pages offer this size first and the full picture to dense screens.
+CATEGORY_THUMBNAIL_SIZE = 160
 
 
 def _megabytes(size: int) -> str:
@@ -73,9 +76,8 @@ def image_check(upload) -> str:
     return extension
 
 
-def thumbnail_render(source) -> ContentFile:
-    """Return a THUMBNAIL_SIZE square WebP of the picture, centred on white."""
-    size = THUMBNAIL_SIZE
+def thumbnail_render(source, size: int = THUMBNAIL_SIZE) -> ContentFile:
+    """Return a `size` square WebP of the picture, centred on white."""
     with Image.open(source) as picture:
         # JPEG can decode at a fraction of its size, which is much faster.
         picture.draft("RGB", (size * 2, size * 2))

@@ -43,6 +43,8 @@ class Category(models.Model):
     slug = models.SlugField(max_length=120, unique=True)
     position = models.PositiveIntegerField(default=0)
     image = models.ImageField(upload_to="categories/", blank=True)
+    # Made from `image` after it changes (catalog.services.category_save).
+    thumbnail = models.ImageField(upload_to="categories/thumbs/", blank=True)
     is_active = models.BooleanField(default=True)
 
     class Meta:

@@ -92,6 +92,8 @@ class CategoryNode:
     parent_id: int | None
     image: str
     depth: int
+    # A default, so a tree pickled before the field existed still reads.
+    thumbnail: str = ""
     children: list[CategoryNode] = field(default_factory=list, repr=False)
 
     def get_absolute_url(self) -> str:
@@ -102,6 +104,12 @@ class CategoryNode:
         if not self.image:
             return ""
         return Category._meta.get_field("image").storage.url(self.image)
+
+    @property
+    def thumbnail_url(self) -> str:
+        if not self.thumbnail:
+            return ""
+        return Category._meta.get_field("thumbnail").storage.url(self.thumbnail)
 
     @property
     def initials(self) -> str:
@@ -118,7 +126,7 @@ class CategoryNode:
 class CategoryTree:
     """The active categories; one whose parent is hidden is hidden too."""
 
-    def __init__(self, rows: Iterable[tuple[int, str, str, int | None, str]]):
+    def __init__(self, rows: Iterable[tuple[int, str, str, int | None, str, str]]):
         # Whether every category of the shop is in the tree (none inactive,
         # none under an inactive one): then "in an active category" is no
         # filter at all, and a listing of the whole shop can leave it out.
@@ -132,8 +140,10 @@ class CategoryTree:
 
     def _build(self, by_parent, *, parent_id, depth) -> list[CategoryNode]:
         nodes = []
-        for pk, name, slug, _parent, image in by_parent.get(parent_id, []):
-            node = CategoryNode(pk, name, slug, parent_id, image or "", depth)
+        for pk, name, slug, _parent, image, thumbnail in by_parent.get(parent_id, []):
+            node = CategoryNode(
+                pk, name, slug, parent_id, image or "", depth, thumbnail or ""
+            )
             self._by_id[pk] = node
             self._by_slug[slug] = node
             node.children = self._build(by_parent, parent_id=pk, depth=depth + 1)
@@ -176,10 +186,10 @@ def _category_tree_build() -> CategoryTree:
     # inactive ones only say whether the tree hides any.
     rows = list(
         Category.objects.order_by("position", "name", "id").values_list(
-            "id", "name", "slug", "parent_id", "image", "is_active"
+            "id", "name", "slug", "parent_id", "image", "thumbnail", "is_active"
         )
     )
-    tree = CategoryTree([row[:5] for row in rows if row[5]])
+    tree = CategoryTree([row[:6] for row in rows if row[6]])
     tree.hides_none = len(tree) == len(rows)
     return tree
 

@@ -20,7 +20,12 @@ from django.utils.text import slugify
 from catalog import tasks
 from catalog.errors import ReviewExists, ReviewNotAllowed
 from catalog.hooks import user_may_review
-from catalog.images import image_check, thumbnail_render
+from catalog.images import (
+    CATEGORY_THUMBNAIL_SIZE,
+    THUMBNAIL_SIZE,
+    image_check,
+    thumbnail_render,
+)
 from catalog.models import Category, Product, ProductImage, ProductVariant, Review
 from catalog.selectors import CATEGORY_TREE_GENERATION_KEY, product_lock
 from shop.errors import DomainError
@@ -67,9 +72,32 @@ def category_save(*, category: Category) -> Category:
             )
     if not category.slug:
         category.slug = _slug_unique(Category, category.name)
+    before = (
+        Category.objects.filter(pk=category.pk)
+        .values_list("image", "thumbnail")
+        .first()
+        if category.pk is not None
+        else None
+    ) or ("", "")
+    picture_changed = category.image.name != before[0]
+    # A caller that drew the thumbnail itself (seed_demo) passes it along.
+    thumbnail_given = category.thumbnail.name not in ("", before[1])
+    if picture_changed and not thumbnail_given:
+        category.thumbnail = ""
     category.save()
+    if picture_changed and category.image and not category.thumbnail:
+        pk = category.pk
+        transaction.on_commit(lambda: tasks.category_thumbnail_make.delay(pk))
     category_tree_invalidate()
     return category
+
+
+def category_thumbnail_make(*, category_id: int) -> bool:
+    """Make a category's small picture unless it has one; return whether made."""
+    made = _thumbnail_make(Category, category_id, size=CATEGORY_THUMBNAIL_SIZE)
+    if made:
+        category_tree_invalidate()
+    return made
 
 
 @transaction.atomic
@@ -227,22 +255,27 @@ def product_image_delete(*, image: ProductImage) -> None:
 
 
 def product_image_thumbnail_make(*, image_id: int) -> bool:
-    """Make a picture's listing thumbnail unless it has one; return whether made.
+    """Make a picture's listing thumbnail unless it has one; return whether made."""
+    return _thumbnail_make(ProductImage, image_id, size=THUMBNAIL_SIZE)
+
+
+def _thumbnail_make(model, pk: int, *, size: int) -> bool:
+    """Make a row's `thumbnail` from its `image` unless it has one.
 
     Two workers may race on a redelivered task: the conditional update lets
     one thumbnail in, and the loser deletes its file.
     """
-    image = ProductImage.objects.filter(pk=image_id).first()
-    if image is None or image.thumbnail or not image.image:
+    row = model.objects.filter(pk=pk).first()
+    if row is None or row.thumbnail or not row.image:
         return False
-    with image.image.open("rb") as source:
-        content = thumbnail_render(source)
-    field = ProductImage._meta.get_field("thumbnail")
-    stem = PurePosixPath(image.image.name).stem
-    name = field.storage.save(field.generate_filename(image, f"{stem}.webp"), content)
-    stored = ProductImage.objects.filter(
-        pk=image_id, thumbnail="", image=image.image.name
-    ).update(thumbnail=name)
+    with row.image.open("rb") as source:
+        content = thumbnail_render(source, size=size)
+    field = model._meta.get_field("thumbnail")
+    stem = PurePosixPath(row.image.name).stem
+    name = field.storage.save(field.generate_filename(row, f"{stem}.webp"), content)
+    stored = model.objects.filter(pk=pk, thumbnail="", image=row.image.name).update(
+        thumbnail=name
+    )
     if not stored:
         field.storage.delete(name)
     return bool(stored)

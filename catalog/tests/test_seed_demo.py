@@ -110,6 +110,8 @@ def test_seeded_pictures_show_the_item_and_are_drawn_once_per_item(settings, tmp
     assert len(drawn) == len(items)
     fruits = Category.objects.get(name="Fresh Fruits")
     assert fruits.image.name == "demo/emoji/categories/fresh-fruits.webp"
+    assert fruits.thumbnail.name == "demo/emoji/categories/thumbs/fresh-fruits.webp"
+    assert Category.objects.filter(thumbnail="").count() == 0
 
 
 def test_without_the_emoji_font_pictures_are_initials_tiles(monkeypatch):

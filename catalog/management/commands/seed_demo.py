@@ -21,7 +21,7 @@ from django.utils.text import slugify
 from accounts.models import User
 from accounts.services import demo_accounts_ensure, seller_grant
 from catalog import demo, services
-from catalog.images import THUMBNAIL_SIZE
+from catalog.images import CATEGORY_THUMBNAIL_SIZE, THUMBNAIL_SIZE
 from catalog.models import Category, Product, ProductImage, ProductVariant, Review
 
 BATCH = 1000
@@ -183,21 +183,28 @@ class Command(BaseCommand):
         category = Category.objects.filter(slug=slug).first()
         if category is not None:
             return category
-        image = f"demo/{_picture_style()}/categories/{slug}.webp"
-        if not storage.exists(image):
-            picture = demo.picture_render(
-                name,
-                colour,
-                index=index,
-                size=CATEGORY_PICTURE_SIZE,
-                format="WEBP",
-                emoji=emoji,
-                shape="loose",
-            )
-            image = storage.save(image, ContentFile(picture))
+        folder = f"demo/{_picture_style()}/categories"
+        files = {}
+        for size, name_in_folder in (
+            (CATEGORY_PICTURE_SIZE, f"{slug}.webp"),
+            (CATEGORY_THUMBNAIL_SIZE, f"thumbs/{slug}.webp"),
+        ):
+            path = f"{folder}/{name_in_folder}"
+            if not storage.exists(path):
+                picture = demo.picture_render(
+                    name, colour, index=index, size=size, format="WEBP",
+                    emoji=emoji, shape="loose",
+                )  # fmt: skip
+                path = storage.save(path, ContentFile(picture))
+            files[size] = path
         return services.category_save(
             category=Category(
-                name=name, slug=slug, parent=parent, position=position, image=image
+                name=name,
+                slug=slug,
+                parent=parent,
+                position=position,
+                image=files[CATEGORY_PICTURE_SIZE],
+                thumbnail=files[CATEGORY_THUMBNAIL_SIZE],
             )
         )
 
