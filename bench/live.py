@@ -109,7 +109,7 @@ async def _watch(url, token, subscribers, change_command, live_pid, env) -> dict
     await asyncio.gather(*tasks, return_exceptions=True)
     memory_after = servers.rss_mib(live_pid)
 
-    each, to_all, missing = [], [], 0
+    each, to_all, first, missing = [], [], [], 0
     for change in changes:
         times = arrivals.get((change["order"], change["seq"]), [])
         missing += subscribers - len(times)
@@ -117,6 +117,7 @@ async def _watch(url, token, subscribers, change_command, live_pid, env) -> dict
         each += latencies
         if len(times) == subscribers:
             to_all.append(max(latencies))
+            first.append(min(latencies))
     return {
         "subscribers": subscribers,
         "changes": len(changes),
@@ -129,6 +130,8 @@ async def _watch(url, token, subscribers, change_command, live_pid, env) -> dict
         "to_all_p99_ms": round(_percentile(to_all, 0.99), 1),
         "to_all_max_ms": round(max(to_all), 1),
         "to_all_each_change_ms": [round(ms, 1) for ms in to_all],
+        # A late first arrival is a late publish; a late last one, fan-out.
+        "first_each_change_ms": [round(ms, 1) for ms in first],
         "live_rss_mib": {
             "before": memory_before,
             "subscribed": memory_subscribed,

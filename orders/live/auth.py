@@ -9,6 +9,7 @@ another site's page cannot open a socket with the shopper's cookie.
 """
 
 import time
+from importlib import import_module
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
@@ -62,10 +63,14 @@ def socket_user(scope: dict, token: str | None):
         if user is None or expires <= time.time():
             return None, None
         return user, expires
-    if "session" not in scope or not origin_is_the_shop(scope):
+    key = scope.get("cookies", {}).get(settings.SESSION_COOKIE_NAME)
+    if not key or not origin_is_the_shop(scope):
         return None, None
+    # Read here, once: a socket never changes its session, and Channels'
+    # session middleware would look at it again on every frame sent.
+    session = import_module(settings.SESSION_ENGINE).SessionStore(key)
     # Django's own check of a session's user (its backend, its password hash).
-    user = auth.get_user(SimpleNamespace(session=scope["session"]))
+    user = auth.get_user(SimpleNamespace(session=session))
     if not user.is_authenticated or not user.is_active:
         return None, None
     return user, None

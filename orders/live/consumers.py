@@ -11,12 +11,12 @@ import asyncio
 import json
 import time
 
-from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
 from orders.live.auth import SUBPROTOCOL, socket_user, token_from_subprotocols
+from orders.live.hub import live_hub
 from orders.live.selectors import (
     LiveScope,
     live_events_missed,
@@ -29,6 +29,11 @@ BAD_MESSAGE = 4400
 NOT_SIGNED_IN = 4401
 NOT_YOURS = 4403
 NO_SUCH_ENDPOINT = 4404
+# WebSocket's "try again later": the client reads too slowly to keep up.
+TOO_SLOW = 1013
+# Events waiting for one socket before it is closed as too slow; it resumes
+# from the database with its `last` numbers.
+OUTBOX_SIZE = 500
 # Orders one `last` may name: a page of the order list is far fewer.
 MAX_ORDERS_RESUMED = 100
 
@@ -40,32 +45,30 @@ class BadMessage(ValueError):
 class LiveConsumer(AsyncWebsocketConsumer):
     """Subscribe on the first message, replay what was missed, then push live."""
 
+    # No channel of its own: the process's hub (orders.live.hub) takes the
+    # events of every group and queues them for each socket that watches.
+    channel_layer_alias = None
+
     async def connect(self):
         self.token = token_from_subprotocols(self.scope["subprotocols"])
         self.live_groups: list[str] = []
         self.sent: dict[str, int] = {}
         self.subscribed = False
         self.timers: list[asyncio.TimerHandle] = []
+        self.outbox: asyncio.Queue = asyncio.Queue(OUTBOX_SIZE)
+        self.writer: asyncio.Task | None = None
+        self.too_slow = False
         offered = SUBPROTOCOL if SUBPROTOCOL in self.scope["subprotocols"] else None
         await self.accept(subprotocol=offered)
         self._close_later(
             settings.SHOP_LIVE_SUBSCRIBE_SECONDS, NOT_SIGNED_IN, "no subscribe message"
         )
 
-    async def dispatch(self, message):
-        # Channels closes stale database connections before each message, a
-        # hop to a worker thread every time: with many sockets watching, that
-        # was half of an event's way to them (make bench). Every query here
-        # runs in database_sync_to_async, which does that itself.
-        handler = getattr(self, get_handler_name(message), None)
-        if handler is None:
-            raise ValueError(f"No handler for message type {message['type']}")
-        await handler(message)
-
     async def disconnect(self, code):
         self._timers_cancel()
-        for group in self.live_groups:
-            await self.channel_layer.group_discard(group, self.channel_name)
+        if self.writer is not None:
+            self.writer.cancel()
+        await live_hub().leave(self.live_groups, self)
 
     async def receive(self, text_data=None, bytes_data=None):
         if self.subscribed:
@@ -110,10 +113,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.timers = []
 
     async def _subscribe(self, scope: LiveScope, last: dict, expires) -> None:
-        for group in scope.groups:
-            await self.channel_layer.group_add(group, self.channel_name)
+        # Events from now on wait in the outbox until the replay is sent.
         self.live_groups = scope.groups
         self.subscribed = True
+        await live_hub().join(scope.groups, self)
         missed = await database_sync_to_async(
             live_events_missed, thread_sensitive=False
         )(scope=scope, last=last)
@@ -125,10 +128,21 @@ class LiveConsumer(AsyncWebsocketConsumer):
         await self.send(
             text_data=json.dumps({"type": "subscribed", "replayed": len(missed)})
         )
+        self.writer = asyncio.create_task(self._write())
 
-    async def live_event(self, message):
-        """Pass on an event from the channel layer, unless it was sent already."""
-        await self._deliver(message["order"], message["seq"], message["text"])
+    def live_event(self, message: dict) -> None:
+        """Queue an event from the hub for this socket's writer."""
+        try:
+            self.outbox.put_nowait((message["order"], message["seq"], message["text"]))
+        except asyncio.QueueFull:
+            if not self.too_slow:
+                self.too_slow = True
+                self._close_later(0, TOO_SLOW, "too slow: resume with last")
+
+    async def _write(self) -> None:
+        while True:
+            number, seq, text = await self.outbox.get()
+            await self._deliver(number, seq, text)
 
     async def _deliver(self, number: str, seq: int, text: str) -> None:
         if seq <= self.sent.get(number, 0):

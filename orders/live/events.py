@@ -6,9 +6,11 @@ without gaps or repeats, and committing with the change is what lets a
 reconnecting client get from the database exactly what it missed.
 """
 
+import asyncio
 import json
+import os
+import threading
 
-from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 from django.db.models import Max
@@ -128,10 +130,42 @@ def live_publish(*, groups: list[str], event: dict) -> None:
         "seq": event["seq"],
         "text": json.dumps(event),
     }
-    async_to_sync(_group_send_all)(groups, message)
+    sending = asyncio.run_coroutine_threadsafe(
+        _group_send_all(groups, message), _publisher_loop()
+    )
+    sending.result(timeout=PUBLISH_TIMEOUT)
+
+
+# Seconds a committed change waits for its event to reach the channel layer.
+PUBLISH_TIMEOUT = 10
+
+_publisher: tuple[int, asyncio.AbstractEventLoop] | None = None
+_publisher_lock = threading.Lock()
+
+
+def _publisher_loop() -> asyncio.AbstractEventLoop:
+    """Return this process's publishing loop, started on first use.
+
+    `async_to_sync` would run each publish in a new event loop, and the
+    channel layer connects to Redis once per loop: a connection per event,
+    set up while the committed change waits, and left for the collector to
+    close. One loop in a thread of its own keeps one connection. A forked
+    worker (gunicorn, Celery) starts its own: the parent's thread is not
+    in the child.
+    """
+    global _publisher
+    with _publisher_lock:
+        if _publisher is None or _publisher[0] != os.getpid():
+            loop = asyncio.new_event_loop()
+            threading.Thread(
+                target=loop.run_forever, name="live-publisher", daemon=True
+            ).start()
+            _publisher = (os.getpid(), loop)
+        return _publisher[1]
 
 
 async def _group_send_all(groups: list[str], message: dict) -> None:
     layer = get_channel_layer()
     for group in groups:
-        await layer.group_send(group, message)
+        # Each live process's hub hands the event to the sockets of `group`.
+        await layer.group_send(group, {**message, "group": group})

@@ -1,7 +1,7 @@
 """The WebSocket URLs, served under /ws/ by the ASGI application (shop/asgi.py)."""
 
 from channels.routing import URLRouter
-from channels.sessions import SessionMiddlewareStack
+from channels.sessions import CookieMiddleware
 from django.urls import path, re_path
 
 from orders.live.consumers import (
@@ -11,7 +11,8 @@ from orders.live.consumers import (
     StaffOrdersConsumer,
 )
 
-websocket_application = SessionMiddlewareStack(
+# Cookies only: orders.live.auth reads a page's session once, when it subscribes.
+websocket_application = CookieMiddleware(
     URLRouter(
         [
             path("ws/v1/orders/", OrdersConsumer.as_asgi()),
