@@ -186,3 +186,23 @@ def rss_mib(pid: int) -> float | None:
     except OSError:
         return None
     return None
+
+
+def _cpu_times() -> tuple[int, int]:
+    """Return the machine's (idle, total) CPU ticks so far, from /proc/stat."""
+    fields = [int(n) for n in Path("/proc/stat").read_text().split()[1:9]]
+    return fields[3] + fields[4], sum(fields)
+
+
+def wait_quiet(*, idle_share: float = 0.9, within: float = 60.0) -> float:
+    """Wait for a second in which the CPUs are `idle_share` idle, `within` seconds
+    at most (the database's autovacuum after the order rows, say); return the
+    idle share of the last second."""
+    deadline = time.monotonic() + within
+    while True:
+        idle, total = _cpu_times()
+        time.sleep(1)
+        idle_after, total_after = _cpu_times()
+        share = (idle_after - idle) / max(1, total_after - total)
+        if share >= idle_share or time.monotonic() >= deadline:
+            return round(share, 2)
