@@ -3,7 +3,7 @@
 Channels gives each consumer a channel of its own, and a task that waits on
 it through Channels' dispatch: an event for a group watched by a thousand
 sockets woke a thousand channel reads, each a hop through `asyncio.wait` and
-a new task, which was most of an event's way to the last socket (make bench,
+a new task, a quarter of an event's way to the last socket (make bench,
 docs/performance.md). The hub joins each group once per process, takes its
 events from one channel, and puts the text in each local socket's outbox,
 which the socket's own writer empties: a socket whose client reads slowly
