@@ -2,8 +2,12 @@
 
 import asyncio
 import json
+import os
+import subprocess
+import sys
 import threading
 from datetime import timedelta
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from channels_redis.pubsub import RedisPubSubChannelLayer
@@ -245,3 +249,46 @@ def test_nobody_else_hears_of_the_order(user, other_user, other_seller, listener
     order_status_change(order=order, to_status=OrderStatus.PAID)
 
     assert listener.received(channel) == []
+
+
+def _publish_from_a_process_on(redis_url: str, event: dict) -> None:
+    """Publish `event` to the staff as another shop process on `redis_url` would."""
+    code = (
+        "import json, sys\n"
+        "from orders.live.events import STAFF_GROUP, live_publish\n"
+        "live_publish(groups=[STAFF_GROUP], event=json.loads(sys.argv[1]))\n"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "shop.settings.test",
+        "REDIS_URL": redis_url,
+    }
+    env.pop("CHANNEL_REDIS_URL", None)
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"import django; django.setup()\n{code}",
+            json.dumps(event),
+        ],
+        cwd=settings.BASE_DIR,
+        env=env,
+        check=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_shop_on_another_redis_database_is_not_heard(listener):
+    """Redis pub/sub ignores the database number; the layer's prefix does not."""
+    ours = settings.REDIS_URL
+    url = urlsplit(ours)
+    db = int(url.path.strip("/") or 0)
+    theirs = urlunsplit(url._replace(path=f"/{(db + 1) % 16}"))
+    channel = listener.listen(STAFF_GROUP)
+    event = {"type": "order.event", "order": "FC00000001", "seq": 1}
+
+    _publish_from_a_process_on(theirs, {**event, "from": "theirs"})
+    _publish_from_a_process_on(ours, {**event, "from": "ours"})
+
+    assert [e["from"] for e in listener.received(channel)] == ["ours"]

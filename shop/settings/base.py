@@ -11,6 +11,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+from redis.connection import parse_url as parse_redis_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -267,12 +268,17 @@ if REDIS_URL:
     # a store took seconds per event, and its per-process capacity dropped
     # most copies; docs/performance.md.) Pub/sub keeps nothing for a process
     # that was away, which the database replay (`last`) makes good.
+    CHANNEL_REDIS_URL = env("CHANNEL_REDIS_URL", default=REDIS_URL)
+    # Pub/sub channels ignore Redis's database number: two shops, or two test
+    # runs, in separate dbs of one Redis would hear each other's events. The
+    # prefix carries the number, as kombu's fanout prefix does for Celery.
+    _live_db = parse_redis_url(CHANNEL_REDIS_URL).get("db", 0)
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {
-                "hosts": [env("CHANNEL_REDIS_URL", default=REDIS_URL)],
-                "prefix": f"{CACHE_KEY_PREFIX}:live",
+                "hosts": [CHANNEL_REDIS_URL],
+                "prefix": f"{CACHE_KEY_PREFIX}:{_live_db}:live",
             },
         }
     }
