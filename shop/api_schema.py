@@ -78,6 +78,15 @@ class AutoSchema(SpectacularAutoSchema):
         auths = super().get_auth()
         return [] if auths == [{}] else auths
 
+    def _get_serializer_field_meta(self, field, direction):
+        # drf-spectacular writes `minLength: 1` for any non-blank text field
+        # over the longer minimum a field's own schema states (a password
+        # policy's): such a field says so and keeps its own.
+        meta = super()._get_serializer_field_meta(field, direction)
+        if getattr(field, "schema_min_length_own", False):
+            meta.pop("minLength", None)
+        return meta
+
     def _map_basic_serializer(self, serializer, direction):
         # A ModelSerializer answers every readable field (a model instance
         # has them all), though some are optional to send: in the answer they

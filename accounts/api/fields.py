@@ -17,7 +17,12 @@ PIN_CODE_SCHEMA = {"type": "string", "maxLength": 12, "pattern": PIN_CODE_PATTER
 
 @extend_schema_field(PIN_CODE_SCHEMA)
 class PinCodeField(serializers.CharField):
-    pass
+    """Spaces are allowed anywhere (the pattern) and count towards the length,
+    as the schema says: "560001" and " 560 001 " are one code, 13 characters
+    are too many."""
+
+    def __init__(self, **kwargs):
+        super().__init__(trim_whitespace=False, **kwargs)
 
 
 @extend_schema_field({"type": "string", "maxLength": 20, "pattern": PHONE_PATTERN})
@@ -46,7 +51,11 @@ class PasswordField(serializers.CharField):
 
 
 class NewPasswordField(PasswordField):
-    """A password to set; the serializer runs the password validators on it."""
+    """A password to set; the serializer runs the password validators on it,
+    so a weak one hears every reason at once."""
+
+    # The extension below states the policy's length (shop.api_schema).
+    schema_min_length_own = True
 
 
 class PasswordFieldExtension(OpenApiSerializerFieldExtension):

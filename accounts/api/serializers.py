@@ -30,6 +30,7 @@ from accounts.validators import (
     phone_clean,
     postal_code_clean,
 )
+from shop.api_json import JSONTypes
 
 
 def _validate_password(password: str, user: User) -> None:
@@ -55,7 +56,7 @@ class ProfileSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RegisterSerializer(serializers.Serializer):
+class RegisterSerializer(JSONTypes, serializers.Serializer):
     email = serializers.EmailField(max_length=254)
     name = serializers.CharField(max_length=150)
     password = NewPasswordField(
@@ -75,13 +76,13 @@ class RegisterSerializer(serializers.Serializer):
         return attrs
 
 
-class EmailVerifySerializer(serializers.Serializer):
+class EmailVerifySerializer(JSONTypes, serializers.Serializer):
     token = serializers.CharField(
         max_length=1000, help_text="The last part of the emailed link."
     )
 
 
-class TokenObtainSerializer(TokenObtainPairSerializer):
+class TokenObtainSerializer(JSONTypes, TokenObtainPairSerializer):
     """Email and password for an access and a refresh token.
 
     Any failure (unknown email, wrong password, inactive account) is the same
@@ -111,7 +112,7 @@ class TokenObtainSerializer(TokenObtainPairSerializer):
         return {**data, "refresh_in_cookie": attrs["refresh_in_cookie"]}
 
 
-class LoginSerializer(serializers.Serializer):
+class LoginSerializer(JSONTypes, serializers.Serializer):
     """The documented body of `auth/token/`."""
 
     email = serializers.EmailField(max_length=254)
@@ -132,7 +133,7 @@ class TokenPairSerializer(serializers.Serializer):
     )
 
 
-class TokenRotateSerializer(TokenRefreshSerializer):
+class TokenRotateSerializer(JSONTypes, TokenRefreshSerializer):
     """simplejwt's rotation; the view supplies the token from the body or cookie."""
 
     token_class = ShopRefreshToken
@@ -161,7 +162,7 @@ class TokenRotateSerializer(TokenRefreshSerializer):
         )
 
 
-class RefreshSerializer(serializers.Serializer):
+class RefreshSerializer(JSONTypes, serializers.Serializer):
     refresh = serializers.CharField(
         required=False,
         help_text="Leave out in cookie mode: the HttpOnly cookie is used, and "
@@ -169,17 +170,17 @@ class RefreshSerializer(serializers.Serializer):
     )
 
 
-class TokenRevokeSerializer(TokenBlacklistSerializer):
+class TokenRevokeSerializer(JSONTypes, TokenBlacklistSerializer):
     """simplejwt's blacklisting; the view supplies the token from body or cookie."""
 
     token_class = ShopRefreshToken
 
 
-class PasswordResetSerializer(serializers.Serializer):
+class PasswordResetSerializer(JSONTypes, serializers.Serializer):
     email = serializers.EmailField(max_length=254)
 
 
-class PasswordResetConfirmSerializer(serializers.Serializer):
+class PasswordResetConfirmSerializer(JSONTypes, serializers.Serializer):
     uid = serializers.CharField(max_length=64)
     token = serializers.CharField(max_length=128)
     new_password = NewPasswordField(
@@ -196,7 +197,7 @@ class PasswordResetConfirmSerializer(serializers.Serializer):
         return attrs
 
 
-class PasswordChangeSerializer(serializers.Serializer):
+class PasswordChangeSerializer(JSONTypes, serializers.Serializer):
     old_password = PasswordField(
         help_text="The password the account has now; a wrong one is 403 "
         "`wrong_password`."
@@ -224,7 +225,7 @@ class PasswordChangeSerializer(serializers.Serializer):
 PASSWORD_NEEDED = "Enter your current password to change your email."
 
 
-class ProfileUpdateSerializer(serializers.Serializer):
+class ProfileUpdateSerializer(JSONTypes, serializers.Serializer):
     name = serializers.CharField(max_length=150, required=False)
     phone = PhoneOrBlankField(
         max_length=20,
@@ -267,7 +268,7 @@ class ProfileUpdateSerializer(serializers.Serializer):
         return attrs
 
 
-class AddressSerializer(serializers.ModelSerializer):
+class AddressSerializer(JSONTypes, serializers.ModelSerializer):
     phone = PhoneField(max_length=20, help_text=PHONE_HELP)
     postal_code = PinCodeField(max_length=12, help_text=PIN_CODE_HELP)
     # The message does not echo the input: a lone surrogate in it could not

@@ -52,3 +52,17 @@ def test_token_answers_may_leave_out_the_refresh_in_cookie_mode(schema):
 
     assert pair["required"] == ["access"]
     assert set(pair["properties"]) == {"access", "refresh"}
+
+
+@pytest.mark.parametrize(
+    ("component", "field"),
+    [
+        ("RegisterRequest", "password"),
+        ("PasswordChangeRequest", "new_password"),
+        ("PasswordResetConfirmRequest", "new_password"),
+    ],
+)
+def test_a_new_password_states_the_policys_length(schema, component, field):
+    password = schema["components"]["schemas"][component]["properties"][field]
+
+    assert (password["minLength"], password["not"]) == (8, {"pattern": "^[0-9]*$"})

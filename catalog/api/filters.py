@@ -43,11 +43,17 @@ _REQUEST_STORE_ATTR = "_catalog_api_store"
 
 
 class PostalCodeFormField(forms.CharField):
-    """A PIN code, without its spaces; empty means none was given."""
+    """A PIN code, without its spaces; blank means none was given.
+
+    The length limit counts the spaces, as the schema's maxLength does.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(strip=False, **kwargs)
 
     def clean(self, value) -> str:
         value = super().clean(value)
-        return postal_code_clean(value) if value else ""
+        return postal_code_clean(value) if value.strip() else ""
 
 
 class SearchTextFormField(forms.CharField):

@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from catalog.models import Product, ProductImage, ProductVariant, Review
+from shop.api_json import JSONTypes
 
 # A link that may be missing (no picture yet), as the schema should say.
 NULLABLE_URI = serializers.URLField(allow_null=True)
@@ -258,7 +259,7 @@ class ReviewSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReviewCreateSerializer(serializers.Serializer):
+class ReviewCreateSerializer(JSONTypes, serializers.Serializer):
     rating = serializers.IntegerField(min_value=1, max_value=5)
     title = serializers.CharField(
         max_length=120, required=False, allow_blank=True, default=""

@@ -194,6 +194,13 @@ class ProductReviewsView(_ProductBySlugMixin, generics.ListCreateAPIView):
     serializer_class = ReviewSerializer
     queryset = Review.objects.none()
 
+    def initial(self, request, *args, **kwargs):
+        # A method the view does not take is 405 for anyone; DRF would first
+        # ask an anonymous caller to sign in (401) for a PUT or a DELETE.
+        if not hasattr(self, request.method.lower()):
+            self.http_method_not_allowed(request)
+        super().initial(request, *args, **kwargs)
+
     def get_authenticators(self):
         # Reading reviews is public; only posting one reads the token.
         method = getattr(self.request, "method", None)

@@ -14,6 +14,7 @@ from orders.models import (
 )
 from orders.services.cancellation import CANCELLABLE_BY_SHOPPER
 from orders.services.cart import line_cap
+from shop.api_json import JSONTypes
 from shop.api_schema import ErrorSerializer
 
 # The largest id PostgreSQL's bigint holds; a larger one is refused as invalid.
@@ -119,7 +120,7 @@ class _QuantityBoundsInSchema:
         return fields
 
 
-class CartItemAddSerializer(_QuantityBoundsInSchema, serializers.Serializer):
+class CartItemAddSerializer(JSONTypes, _QuantityBoundsInSchema, serializers.Serializer):
     variant = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     quantity = serializers.IntegerField(
         default=1, help_text="How many more; at most SHOP_MAX_LINE_QUANTITY."
@@ -129,7 +130,9 @@ class CartItemAddSerializer(_QuantityBoundsInSchema, serializers.Serializer):
         return _quantity_bounds(value, self.LOWEST_QUANTITY)
 
 
-class CartItemUpdateSerializer(_QuantityBoundsInSchema, serializers.Serializer):
+class CartItemUpdateSerializer(
+    JSONTypes, _QuantityBoundsInSchema, serializers.Serializer
+):
     LOWEST_QUANTITY = 0
 
     quantity = serializers.IntegerField(help_text="The new quantity; 0 removes.")
@@ -235,7 +238,7 @@ class SlotListSerializer(serializers.Serializer):
 # ORDERS
 
 
-class OrderPlaceSerializer(serializers.Serializer):
+class OrderPlaceSerializer(JSONTypes, serializers.Serializer):
     address = serializers.IntegerField(
         min_value=1, max_value=MAX_ID, help_text="An id from me/addresses/."
     )

@@ -78,7 +78,15 @@ def test_serviceability_of_an_unserved_pin_code(api_client, area):
 
 
 @pytest.mark.parametrize(
-    "query", ["", "?postal_code=", "?postal_code=abc", "?postal_code=0123456"]
+    "query",
+    [
+        "",
+        "?postal_code=",
+        "?postal_code=abc",
+        "?postal_code=0123456",
+        # Spaces count towards the 12 characters, as the schema says.
+        "?postal_code=560001%20%20%20%20%20%20%20",
+    ],
 )
 def test_serviceability_refuses_a_malformed_pin_code(api_client, query):
     response = api_client.get(f"/api/v1/delivery/serviceability/{query}")

@@ -170,10 +170,12 @@ def _text_targets(endpoint: Endpoint) -> list[str]:
 
 
 # Each bad value for a field of a kind; None means "not for this kind".
+# The last of each are what DRF alone reads leniently (5 as "5", "12" and
+# 12.0 as 12, 0 and "true" as booleans); JSON bodies take the stated type.
 WRONG_TYPES = {
-    "string": [[], {}, ["list", "of", "words"]],
-    "integer": ["twelve", 1.5, [], {}, True, None],
-    "boolean": ["maybe", [], {}, 2],
+    "string": [[], {}, ["list", "of", "words"], 5, True],
+    "integer": ["twelve", 1.5, [], {}, True, None, "12", 12.0],
+    "boolean": ["maybe", [], {}, 2, 0, 1, "true"],
 }
 HUGE = {
     "string": "x" * 100_000,

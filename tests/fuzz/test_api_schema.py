@@ -8,6 +8,11 @@ request is accepted or refused only for a reason the schema cannot state (an
 unknown object, a state conflict, auth), and a schema-breaking one is
 refused. Examples are derandomised and counted, so a run is the same every
 time and takes a few minutes at most.
+
+Beside those drawn cases, Schemathesis's coverage phase runs for every
+operation: its fixed cases at each boundary (shortest and longest strings,
+one past a limit, each wrong JSON type, each missing field, undeclared
+methods), which random drawing seldom hits.
 """
 
 from contextlib import contextmanager
@@ -24,6 +29,7 @@ from schemathesis import GenerationMode
 from schemathesis.checks import CHECKS as REGISTERED_CHECKS
 from schemathesis.checks import load_all_checks, not_a_server_error
 from schemathesis.config import PositiveDataAcceptanceConfig, SchemathesisConfig
+from schemathesis.core.failures import FailureGroup
 from schemathesis.specs.openapi.checks import (
     allow_header_conformance,
     content_type_conformance,
@@ -255,6 +261,77 @@ def _run(operation, mode, history, headers: dict) -> None:
         )
 
     fuzz()
+
+
+def _coverage_cases(operation, history) -> list:
+    """The coverage phase's cases: each boundary and each way to break the schema.
+
+    Its values are fixed (the shortest string, a length one past the limit, a
+    wrong type, a missing required field), so it reaches what random drawing
+    rarely does. Cases with path values run again on the shopper's objects.
+    """
+    schema = operation.schema
+    cases = list(
+        schema.iter_coverage_cases(
+            operation,
+            generation_modes=list(GenerationMode),
+            generation_config=schema.config.generation_for(
+                operation=operation, phase="coverage"
+            ),
+        )
+    )
+    names = {parameter.name for parameter in operation.path_parameters}
+    known = _known_path_values(operation.path, history)
+    fixed = {name: value for name, value in known.items() if name in names}
+    if not fixed:
+        return cases
+    aimed = []
+    for case in cases:
+        if case.meta.generation.mode is GenerationMode.POSITIVE:
+            again = operation.Case(
+                path_parameters={**(case.path_parameters or {}), **fixed},
+                query=case.query,
+                headers=case.headers,
+                body=case.body,
+                media_type=case.media_type,
+            )
+            aimed.append(again)
+    return cases + aimed
+
+
+def _run_coverage(operation, history, headers: dict) -> None:
+    """Every case runs, and the test names every case that failed, not the first."""
+    failed = []
+    for case in _coverage_cases(operation, history):
+        try:
+            case.call_and_validate(
+                headers={"Accept-Encoding": "identity", **headers},
+                checks=CHECKS,
+                environ_base={"REMOTE_ADDR": "127.0.0.1"},
+            )
+        except FailureGroup as failures:
+            failed.append(str(failures))
+    assert not failed, "\n\n".join(failed)
+
+
+COVERED = sorted(
+    {(method, path) for method, path, _ in (param.values for param in OPERATIONS)}
+)
+
+
+@pytest.mark.parametrize(
+    ("method", "path"), COVERED, ids=[f"{m} {p} coverage" for m, p in COVERED]
+)
+@pytest.mark.parametrize("client", ["anonymous", "shopper"])
+def test_coverage_phase(api_schema, in_process, history, method, path, client):
+    from rest_framework_simplejwt.tokens import RefreshToken
+
+    headers = {}
+    if client == "shopper":
+        token = RefreshToken.for_user(history.user).access_token
+        headers = {"Authorization": f"Bearer {token}"}
+
+    _run_coverage(api_schema[path][method], history, headers)
 
 
 @pytest.mark.parametrize(("method", "path", "mode"), OPERATIONS)
