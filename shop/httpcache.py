@@ -9,8 +9,9 @@ One rule for every response that did not set its own Cache-Control:
   matches answers 304 at the cost of one query. Any committed catalogue
   write, or a stock move that changes what pages show, moves a generation,
   so the ETag changes on the very next request.
-  - API reads are shared alike by every client: `public`, fit for a CDN,
-    reused without asking for SHOP_HTTP_MAX_AGE seconds (0: always revalidated).
+  - API reads are shared alike by every client, with a token or without:
+    `public`, fit for a CDN, reused without asking for SHOP_HTTP_MAX_AGE
+    seconds (0: always revalidated), varying by `Accept` only.
   - Pages carry the visitor's CSRF token in their forms, so a shared cache
     must never hand one visitor's page to another: `private, no-cache`, and
     the ETag includes the visitor's CSRF cookie.
@@ -87,7 +88,7 @@ class HttpCacheHeadersMiddleware:
         response["ETag"] = etag
         if _api(request):
             response["Cache-Control"] = _shared(request)
-            patch_vary_headers(response, ("Accept", "Authorization", "Cookie"))
+            patch_vary_headers(response, ("Accept",))
         else:
             response["Cache-Control"] = PAGE
             patch_vary_headers(response, ("Cookie",))

@@ -14,7 +14,10 @@ that leaves every shelf showing what it showed empties nothing.
 Two kinds of visitor are served from it:
 
 - a visitor with nothing of their own (no session cookie, no flash message,
-  no Authorization header) gets the page exactly as stored;
+  no Authorization header) gets the page exactly as stored, and so does
+  every caller of the catalogue API: its reads authenticate nobody (a token
+  or a session there is ignored, `catalog.api.views`), so a JWT client gets
+  the same answer as everyone else;
 - a visitor with a session (a PIN code, a cart, signed in) gets the copy
   shared by everyone at their store, rendered once as an anonymous visitor
   of that store with an empty cart would see it, with the parts that are
@@ -42,7 +45,9 @@ from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 
-CACHED_PATHS = ("/c/", "/p/", "/search/", "/api/v1/products/", "/api/v1/categories/")
+# The catalogue API's reads answer every caller alike.
+API_PATHS = ("/api/v1/products/", "/api/v1/categories/")
+CACHED_PATHS = ("/c/", "/p/", "/search/", *API_PATHS)
 _TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"')
 _PLACEHOLDER = b"@@csrfmiddlewaretoken@@"
 _TOKEN_FIELD = b'name="csrfmiddlewaretoken" value="%s"'
@@ -108,7 +113,7 @@ def is_catalogue_read(request) -> bool:
     path = request.path
     if path != "/" and not path.startswith(CACHED_PATHS):
         return False
-    if "HTTP_AUTHORIZATION" in request.META:
+    if "HTTP_AUTHORIZATION" in request.META and not _reads_as_anyone(request):
         return False
     if _MESSAGES_COOKIE in request.COOKIES:
         return False
@@ -118,11 +123,17 @@ def is_catalogue_read(request) -> bool:
     return not connection.in_atomic_block
 
 
+def _reads_as_anyone(request) -> bool:
+    return request.path.startswith(API_PATHS)
+
+
 def is_anonymous_catalogue_read(request) -> bool:
     """Return whether the request reads the catalogue with nothing of its own."""
-    return settings.SESSION_COOKIE_NAME not in request.COOKIES and is_catalogue_read(
+    if settings.SESSION_COOKIE_NAME in request.COOKIES and not _reads_as_anyone(
         request
-    )
+    ):
+        return False
+    return is_catalogue_read(request)
 
 
 def rendering_shared(request) -> bool:
@@ -240,9 +251,11 @@ def _storable(request, response, *, shared: bool) -> bool:
         return False
     session = getattr(request, "session", None)
     # A shared copy may read the session (the store is in its key); an
-    # anonymous page that made one is somebody's.
-    if session is not None and (
-        session.modified or (session.session_key and not shared)
+    # anonymous page that made one is somebody's. The API never reads it.
+    if (
+        session is not None
+        and not _reads_as_anyone(request)
+        and (session.modified or (session.session_key and not shared))
     ):
         return False
     messages = getattr(request, "_messages", None)
@@ -262,7 +275,7 @@ class AnonymousPageCacheMiddleware:
     def __call__(self, request):
         if not self.enabled or not is_catalogue_read(request):
             return self.get_response(request)
-        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        if is_anonymous_catalogue_read(request):
             return self._anonymous(request)
         if _MESSAGES_SESSION_KEY in request.session or not _shareable(request):
             return self.get_response(request)
@@ -360,5 +373,6 @@ class AnonymousPageCacheMiddleware:
             response[name] = value
         if request.method == "HEAD":
             response["Content-Length"] = str(len(body))
-        patch_vary_headers(response, ("Cookie",))
+        if not _reads_as_anyone(request):
+            patch_vary_headers(response, ("Cookie",))
         return response
