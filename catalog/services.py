@@ -88,6 +88,9 @@ def category_save(*, category: Category) -> Category:
     if picture_changed and category.image and not category.thumbnail:
         pk = category.pk
         transaction.on_commit(lambda: tasks.category_thumbnail_make.delay(pk))
+    _files_delete_when_unused(
+        {n for n in before if n} - {category.image.name, category.thumbnail.name}
+    )
     category_tree_invalidate()
     return category
 
@@ -102,8 +105,11 @@ def category_thumbnail_make(*, category_id: int) -> bool:
 
 @transaction.atomic
 def category_delete(*, category: Category) -> None:
-    """Delete a category that holds no products and no subcategories."""
+    """Delete a category that holds no products and no subcategories, and
+    its pictures once nothing else uses them."""
+    names = {n for n in (category.image.name, category.thumbnail.name) if n}
     category.delete()
+    _files_delete_when_unused(names)
     category_tree_invalidate()
 
 
@@ -182,7 +188,8 @@ def _image_file_names(images) -> set[str]:
 
 
 def _files_delete_when_unused(names: set[str]) -> None:
-    """After commit, delete the files no picture row points at any more.
+    """After commit, delete the files no picture row (a product's or a
+    category's) points at any more.
 
     Demo pictures are shared by many rows, so a file goes only when unused.
     """
@@ -190,9 +197,10 @@ def _files_delete_when_unused(names: set[str]) -> None:
         return
 
     def delete():
+        pointing = Q(image__in=names) | Q(thumbnail__in=names)
         in_use = _image_file_names(
-            ProductImage.objects.filter(Q(image__in=names) | Q(thumbnail__in=names))
-        )
+            ProductImage.objects.filter(pointing)
+        ) | _image_file_names(Category.objects.filter(pointing))
         storage = ProductImage._meta.get_field("image").storage
         for name in names - in_use:
             storage.delete(name)

@@ -1,6 +1,7 @@
 """Uploads for picture tests, made with Pillow in memory."""
 
 from io import BytesIO
+from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
@@ -17,3 +18,9 @@ def picture_upload(
         buffer.getvalue(),
         content_type=f"image/{extension}",
     )
+
+
+def stored_files(settings) -> list[str]:
+    """The files under MEDIA_ROOT, relative to it, sorted."""
+    root = Path(settings.MEDIA_ROOT)
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())

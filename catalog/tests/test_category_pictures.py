@@ -8,7 +8,7 @@ from catalog import services, tasks
 from catalog.images import CATEGORY_THUMBNAIL_SIZE
 from catalog.models import Category
 from catalog.selectors import category_tree
-from catalog.tests.pictures import picture_upload
+from catalog.tests.pictures import picture_upload, stored_files
 
 
 def _admin_save(client, category, upload, **fields):
@@ -67,7 +67,7 @@ def milk_pictured(client, staff_user, tree, django_capture_on_commit_callbacks):
 
 @pytest.mark.django_db
 def test_a_replaced_picture_replaces_the_small_copy(
-    client, milk_pictured, django_capture_on_commit_callbacks
+    client, milk_pictured, settings, django_capture_on_commit_callbacks
 ):
     milk = milk_pictured
     first = milk.thumbnail.name
@@ -78,6 +78,34 @@ def test_a_replaced_picture_replaces_the_small_copy(
     milk.refresh_from_db()
     assert milk.image.name.endswith(".png")
     assert milk.thumbnail.name not in ("", first)
+    # The replaced picture and its copy are gone from storage.
+    assert stored_files(settings) == sorted([milk.image.name, milk.thumbnail.name])
+
+
+@pytest.mark.django_db
+def test_a_replaced_picture_another_category_shows_is_kept(
+    client, milk_pictured, tree, settings, django_capture_on_commit_callbacks
+):
+    milk = milk_pictured
+    shared = (milk.image.name, milk.thumbnail.name)
+    Category.objects.filter(pk=tree["cheese"].pk).update(
+        image=shared[0], thumbnail=shared[1]
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _admin_save(client, milk, picture_upload(format="PNG"))
+
+    assert set(shared) <= set(stored_files(settings))
+
+
+@pytest.mark.django_db
+def test_deleting_a_category_removes_its_pictures_after_commit(
+    milk_pictured, settings, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.category_delete(category=milk_pictured)
+
+    assert stored_files(settings) == []
 
 
 @pytest.mark.django_db

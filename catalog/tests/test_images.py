@@ -1,5 +1,3 @@
-from pathlib import Path
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -8,12 +6,7 @@ from PIL import Image
 from catalog import services, tasks
 from catalog.images import THUMBNAIL_SIZE, image_check
 from catalog.models import ProductImage
-from catalog.tests.pictures import picture_upload
-
-
-def stored_files(settings) -> list[str]:
-    root = Path(settings.MEDIA_ROOT)
-    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+from catalog.tests.pictures import picture_upload, stored_files
 
 
 @pytest.mark.parametrize(
