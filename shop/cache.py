@@ -52,6 +52,21 @@ def _incr_refused(key, delta):
 class ResilientRedisCacheClient(RedisCacheClient):
     down_until = 0.0
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        # Django makes a redis.Redis for every operation, which costs about
+        # 140 µs (its table of reply parsers) against 200 µs for reading a
+        # whole page; one per connection pool serves them all, as redis-py
+        # clients share their pool's connections safely.
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
     add = _when_down(lambda key, value, timeout: False)(RedisCacheClient.add)
     get = _when_down(lambda key, default: default)(RedisCacheClient.get)
     set = _when_down(lambda key, value, timeout: None)(RedisCacheClient.set)

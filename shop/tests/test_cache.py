@@ -59,3 +59,14 @@ def test_login_stays_open_and_reset_mail_closed_without_the_cache(
     assert logins == [400, 400, 400]
     assert reset.status_code == 429
     assert reset["Retry-After"] == "60"
+
+
+def test_one_redis_client_serves_every_operation():
+    from django.core.cache import cache
+
+    cache.set("k", 1)
+    client = cache._cache.get_client(write=True)
+
+    assert cache.get("k") == 1
+    assert cache._cache.get_client() is client
+    assert cache._cache.get_client(write=True) is client
