@@ -16,52 +16,39 @@ pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
 
 FOLDER = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 SIZES = {"phone": (390, 844), "desktop": (1366, 900)}
+# The shopper's PIN code: one of the demo's, served by the Koramangala store.
+PIN_CODE = "560034"
 
 
 @pytest.fixture
 def demo_shop(live_shop):
-    """The demo catalogue, a served PIN code with slots, a shopper with a paid order."""
-    from datetime import timedelta
+    """The demo catalogue, stores and slots; a shopper with a paid order and a cart."""
     from io import StringIO
 
-    from django.utils import timezone
-
-    from catalog.models import Product
-    from orders.models import OrderStatus
+    from orders.demo import demo_delivery_ensure
+    from orders.models import OrderStatus, ServiceArea
+    from orders.selectors import delivery_slots_bookable
     from orders.services.cart import cart_get_or_create, cart_line_add
     from orders.services.placement import order_place
     from orders.services.status import order_status_change
-    from orders.tests.factories import (
-        DeliverySlotFactory,
-        ServiceAreaFactory,
-        store_stock_set,
-    )
 
     call_command("seed_demo", products=160, stdout=StringIO())
-    ServiceAreaFactory(postal_code="560001", name="MG Road", promise_minutes=12)
-    now = timezone.localtime().replace(minute=0, second=0, microsecond=0)
-    slots = [
-        DeliverySlotFactory(
-            starts_at=now + timedelta(hours=h), ends_at=now + timedelta(hours=h + 1)
-        )
-        for h in (1, 2, 3)
-    ]
+    # The demo's stores with their shelves, as `make run` shows them.
+    demo_delivery_ensure()
+    store = ServiceArea.objects.get(postal_code=PIN_CODE).store
+    slot = delivery_slots_bookable(store_id=store.pk)[0]
     user = UserFactory(name="Asha Rao")
     address = AddressFactory(
-        user=user, postal_code="560001", is_default=True, label="Home"
+        user=user, postal_code=PIN_CODE, is_default=True, label="Home"
     )
-    # seed_demo stocks the catalogue only; the test store's shelf gets it here.
-    stocked = Product.objects.filter(variants__stock__gt=5).distinct()[:6]
-    for product in stocked:
-        variant = product.variants.first()
-        store_stock_set(variant=variant, quantity=variant.stock)
+    shelf = list(store.stock_rows.filter(quantity__gt=5).order_by("variant_id")[:6])
     cart = cart_get_or_create(user=user)
-    for product in Product.objects.filter(variants__stock__gt=5).distinct()[:3]:
-        cart_line_add(cart=cart, variant_id=product.variants.first().pk, quantity=1)
-    order = order_place(user=user, address=address, slot=slots[0])
+    for row in shelf[:3]:
+        cart_line_add(cart=cart, variant_id=row.variant_id, quantity=1)
+    order = order_place(user=user, address=address, slot=slot)
     order = order_status_change(order=order, to_status=OrderStatus.PAID)
-    for product in Product.objects.filter(variants__stock__gt=5).distinct()[3:6]:
-        cart_line_add(cart=cart, variant_id=product.variants.first().pk, quantity=2)
+    for row in shelf[3:]:
+        cart_line_add(cart=cart, variant_id=row.variant_id, quantity=2)
     return user, order
 
 
