@@ -26,12 +26,17 @@ Two kinds of visitor are served from it:
 
 The CSRF token is punched out of the stored copy and each visitor gets their
 own, so the forms keep working.
+
+When generations move, every worker asking for a hot page misses at once;
+one renders it while the others wait for its copy (`_render_turn`), so a
+shelf change costs one render of each page, not one per worker.
 """
 
 import functools
 import hashlib
 import json
 import re
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -66,6 +71,12 @@ _PERSONAL_DEPTH_ATTR = "_page_personal_depth"
 # `<`, `>` and `&` escaped, so no value can close the comment) and the
 # neutral rendering, kept when the shopper's own would be the same.
 _PART = re.compile(rb"<!--personal (\S+) (\{.*?\})-->(.*?)<!--/personal-->", re.S)
+# A page being rendered is locked for at most this long (a render that takes
+# longer lets another start); others wait for its copy at most this long,
+# asking again every poll, then render it themselves.
+RENDER_LOCK_SECONDS = 10
+RENDER_WAIT_SECONDS = 2.0
+_RENDER_POLL_SECONDS = 0.01
 
 
 @functools.cache
@@ -262,6 +273,45 @@ def _storable(request, response, *, shared: bool) -> bool:
     return not getattr(messages, "added_new", False)
 
 
+def _render_turn(key: str) -> tuple[tuple | None, str | None]:
+    """Return the stored copy of `key`, else the lock to render it under.
+
+    (copy, None): stored, perhaps by another process while this one waited.
+    (None, lock): not stored, and this process renders it; release the lock
+    with `_render_done` once the copy is stored (or found not storable).
+    (None, None): render it without the lock: another process's render
+    ended without a copy (a page that is not stored), did not finish within
+    RENDER_WAIT_SECONDS, or the cache does not answer.
+    """
+    stored = cache.get(key)
+    if stored is not None:
+        return stored, None
+    lock_key = f"{key}:rendering"
+    if cache.add(lock_key, 1, timeout=RENDER_LOCK_SECONDS):
+        # Another process may have stored it and let go between the two calls.
+        stored = cache.get(key)
+        if stored is not None:
+            _render_done(lock_key)
+            return stored, None
+        return None, lock_key
+    deadline = time.monotonic() + RENDER_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(_RENDER_POLL_SECONDS)
+        found = cache.get_many([key, lock_key])
+        if key in found:
+            return found[key], None
+        if lock_key not in found:
+            break
+    return None, None
+
+
+def _render_done(lock_key: str | None) -> None:
+    # After a render that outlived its lock this may release another
+    # process's: at worst one more render of the same page.
+    if lock_key is not None:
+        cache.delete(lock_key)
+
+
 class AnonymousPageCacheMiddleware:
     """Serve and store catalogue pages; placed after Message- and ShopperMiddleware."""
 
@@ -288,15 +338,18 @@ class AnonymousPageCacheMiddleware:
         if generation is None:
             return self.get_response(request)
         key = self._key(request, generation, "anonymous")
-        stored = cache.get(key)
+        stored, lock = _render_turn(key)
         if stored is not None:
             response = self._from_stored(request, stored)
             response[CACHE_STATUS_HEADER] = "hit"
             return response
-        response = self.get_response(request)
-        if _storable(request, response, shared=False):
-            self._store(key, response)
-            response[CACHE_STATUS_HEADER] = "miss"
+        try:
+            response = self.get_response(request)
+            if _storable(request, response, shared=False):
+                self._store(key, response)
+                response[CACHE_STATUS_HEADER] = "miss"
+        finally:
+            _render_done(lock)
         if request.method == "HEAD" and not response.streaming:
             length = len(response.content)
             response.content = b""
@@ -310,15 +363,20 @@ class AnonymousPageCacheMiddleware:
         if generation is None:
             return self.get_response(request)
         key = self._key(request, generation, "shared")
-        stored = cache.get(key)
+        stored, lock = _render_turn(key)
         status = "hit"
         if stored is None:
-            response = self._render_shared(request)
-            if not _storable(request, response, shared=True):
+            try:
+                response = self._render_shared(request)
+                storable = _storable(request, response, shared=True)
+                if storable:
+                    stored = self._store(key, response)
+            finally:
+                _render_done(lock)
+            if not storable:
                 # A redirect, an error or a page that wrote the session:
                 # answered as the shopper's own.
                 return self.get_response(request)
-            stored = self._store(key, response)
             status = "miss"
         response = self._from_stored(request, stored)
         response.content = personal_fill(request, response.content)

@@ -6,6 +6,7 @@ bypassed, so these tests commit like production does.
 """
 
 import re
+import threading
 from decimal import Decimal
 
 import pytest
@@ -16,12 +17,18 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import F
 from django.test import Client, RequestFactory
+from django.test.signals import template_rendered
 from django.test.utils import CaptureQueriesContext
 
 from catalog.models import CatalogGeneration, ProductVariant
 from catalog.services import variant_save
 from orders.tests.factories import DeliverySlotFactory, ServiceAreaFactory
-from shop.pagecache import AnonymousPageCacheMiddleware, page_generation
+from shop import pagecache
+from shop.pagecache import (
+    CACHE_STATUS_HEADER,
+    AnonymousPageCacheMiddleware,
+    page_generation,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -308,3 +315,87 @@ def test_setting_off_serves_every_request(variant, settings):
 
     assert response.status_code == 200
     assert queries > 1
+
+
+def _key(path):
+    request = RequestFactory().get(path)
+    middleware = AnonymousPageCacheMiddleware(lambda request: None)
+    return middleware._key(request, page_generation(), "anonymous")
+
+
+def test_a_visitor_waits_for_the_copy_another_worker_is_rendering(variant):
+    key = _key("/p/toned-milk/")
+    elsewhere = (200, [("Content-Type", "text/html")], b"<p>rendered elsewhere</p>")
+    assert cache.add(f"{key}:rendering", 1)
+    threading.Timer(0.2, cache.set, (key, elsewhere)).start()
+
+    response, queries = _get(Client(), "/p/toned-milk/")
+
+    assert response.content == b"<p>rendered elsewhere</p>"
+    assert response[CACHE_STATUS_HEADER] == "hit"
+    assert queries == 1  # the generation: nothing rendered here
+
+
+def test_a_render_that_never_finishes_holds_visitors_only_so_long(variant, monkeypatch):
+    monkeypatch.setattr(pagecache, "RENDER_WAIT_SECONDS", 0.1)
+    assert cache.add(f"{_key('/p/toned-milk/')}:rendering", 1)
+
+    response, queries = _get(Client(), "/p/toned-milk/")
+
+    assert response.status_code == 200
+    assert "Toned Milk" in response.text
+    assert response[CACHE_STATUS_HEADER] == "miss"
+    assert queries > 1
+
+
+@pytest.mark.parametrize("path", ["/p/toned-milk/", "/p/no-such-milk/"])
+def test_a_render_lets_go_of_its_lock_stored_or_not(variant, path):
+    Client().get(path)
+
+    assert cache.get(f"{_key(path)}:rendering") is None
+
+
+def _visitor(user):
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("signed_in", [False, True], ids=["anonymous", "signed-in"])
+def test_workers_missing_a_page_at_once_render_it_once(variant, user, signed_in):
+    shopper = user if signed_in else None
+    _visitor(shopper).get("/p/toned-milk/")
+    # A new price: every worker's next request for the page misses.
+    ProductVariant.objects.filter(pk=variant.pk).update(price=F("price") - 1)
+    renders = []
+
+    def count(sender, template, **kwargs):
+        if template.name == "catalog/product.html":
+            renders.append(template.name)
+
+    workers = 4
+    start = threading.Barrier(workers)
+    answers = []
+
+    def worker():
+        try:
+            visitor = _visitor(shopper)
+            start.wait()
+            answers.append(visitor.get("/p/toned-milk/"))
+        finally:
+            connection.close()
+
+    template_rendered.connect(count)
+    try:
+        threads = [threading.Thread(target=worker) for _ in range(workers)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        template_rendered.disconnect(count)
+
+    assert len(renders) == 1
+    assert sorted(a[CACHE_STATUS_HEADER] for a in answers) == ["hit"] * 3 + ["miss"]
+    assert all("₹29" in a.text for a in answers)
