@@ -1,8 +1,11 @@
 """Print a benchmark result (bench/results/latest.json) as Markdown tables.
 
     .venv/bin/python bench/report.py [bench/results/latest.json]
+    .venv/bin/python bench/report.py --scale SMALL.json LARGE.json
 
-The tables are the ones docs/performance.md shows.
+The tables are the ones docs/performance.md shows; `--scale` compares what
+each page costs rendered in two runs with catalogues of different sizes
+(issue 19: within 1.5× from 10,000 to 300,000 products).
 """
 
 import json
@@ -41,6 +44,43 @@ def pages_table(report: dict) -> str:
         "\nQueries and CPU are per request, in-process; *a/b* is a page served "
         "from the anonymous page cache / the same page rendered (a cache miss, "
         "or a visitor the cache does not serve)."
+    )
+    return "\n".join(lines)
+
+
+SCALE_LIMIT = 1.5
+
+
+def _rendered(row: dict, figure: str) -> float:
+    """A page's cost without the page cache: its rendered figure, if it has one."""
+    return row.get(f"rendered_{figure}", row[figure])
+
+
+def scale_table(small: dict, large: dict) -> str:
+    """Compare each page's rendered cost in two runs (same rows, other sizes)."""
+    sizes = [r["catalogue"]["products"] for r in (small, large)]
+    lines = [
+        f"| page | app CPU ms, {sizes[0]:,} → {sizes[1]:,} | × "
+        "| db CPU ms | × | wall ms | × |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    by_name = {row["name"]: row for row in small["pages"]}
+    for row in large["pages"]:
+        before = by_name.get(row["name"])
+        if before is None or row["name"] == "bare view":
+            continue
+        cells = []
+        for figure in ("app_cpu_ms", "db_cpu_ms", "wall_ms"):
+            a, b = _rendered(before, figure), _rendered(row, figure)
+            times = b / a if a else float("inf") if b else 1.0
+            verdict = "✓" if times <= SCALE_LIMIT else "✗"
+            cells.append(f"{a:.1f} → {b:.1f} | {times:.1f} {verdict}")
+        lines.append(f"| {row['name']} | " + " | ".join(cells) + " |")
+    lines.append(
+        "\nPer request, in-process, each page rendered without the page cache "
+        "(pages it never serves as they are measured); db CPU is the serving "
+        "PostgreSQL backend's, without its parallel workers, which the wall "
+        f"time includes. ✓: within {SCALE_LIMIT}×."
     )
     return "\n".join(lines)
 
@@ -149,6 +189,10 @@ def _facts(data: dict, keys, unit: str = "") -> str:
 
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--scale"]:
+        small, large = (json.loads(Path(name).read_text()) for name in argv[1:3])
+        print(scale_table(small, large))
+        return 0
     path = Path(argv[0]) if argv else ROOT / "bench" / "results" / "latest.json"
     report = json.loads(path.read_text())
     machine = report["machine"]
