@@ -6,13 +6,16 @@ memory under those very values: a changed price, stock, picture or rating is
 a new key, nothing ever needs invalidating, and a card that home, a category
 page and a search all show is rendered once per worker, whatever the page
 cache's generations do. The ADD / stepper control is the shopper's own
-(`{% personal %}`) and is rendered into each card on every request.
+(`{% personal %}`) and goes into each card on every request; an ADD button
+(the product not in the cart) is itself kept per product, page and name,
+with a stand-in for the CSRF token that each request fills with its own.
 """
 
 from django.template.loader import get_template
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from shop.pagecache import personal_include
+from shop.pagecache import personal_include, personal_rendered
 
 CARD_TEMPLATE = "catalog/_product_card.html"
 CONTROL_TEMPLATE = "orders/_cart_control.html"
@@ -24,6 +27,11 @@ _CONTROL = "<!--card-control-->"
 CARDS_KEPT = 3000
 
 _kept: dict[tuple, tuple[str, str]] = {}
+# The field `{% csrf_token %}` writes, as the kept ADD buttons hold it; product
+# text is escaped, so no name can contain it.
+_TOKEN_FIELD = '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+_TOKEN_KEPT = format_html(_TOKEN_FIELD, "kept")
+_add_buttons: dict[tuple, str] = {}
 
 
 def card_values(product, *, anchor_prefix: str, store_known: bool) -> dict:
@@ -70,6 +78,12 @@ def cards_render(context, products, *, anchor_prefix: str = "product-") -> str:
     store_known = bool(getattr(shopper, "store_id", None))
     quantities = context.get("cart_quantities") or {}
     path = request.get_full_path() if request is not None else ""
+    token = context.get("csrf_token")
+    # One token for the page's forms, as a cached page gets; without one
+    # (no request) each control is rendered as the template would.
+    token_field = (
+        format_html(_TOKEN_FIELD, token) if token and token != "NOTPROVIDED" else None
+    )
     parts = []
     for product in products:
         card = card_values(
@@ -78,19 +92,30 @@ def cards_render(context, products, *, anchor_prefix: str = "product-") -> str:
         before, after = _halves(card)
         parts.append(before)
         if card["in_stock"]:
-            parts.append(
-                personal_include(
-                    context,
-                    CONTROL_TEMPLATE,
-                    {
-                        "variant_id": card["variant_id"],
-                        "quantity": quantities.get(card["variant_id"]),
-                        "next": f"{path}#{card['anchor']}",
-                        "name": card["name"],
-                    },
-                )
-            )
+            args = {
+                "variant_id": card["variant_id"],
+                "quantity": quantities.get(card["variant_id"]),
+                "next": f"{path}#{card['anchor']}",
+                "name": card["name"],
+            }
+            if args["quantity"] or token_field is None:
+                parts.append(personal_include(context, CONTROL_TEMPLATE, args))
+            else:
+                html = _add_button(args).replace(_TOKEN_KEPT, token_field)
+                parts.append(personal_rendered(context, CONTROL_TEMPLATE, args, html))
         parts.append(after)
-    # Each half is the card template's escaped output; the control is
-    # personal_include's.
+    # Each half is the card template's escaped output; each control is
+    # personal_include's, or the control template's with this page's token.
     return mark_safe("".join(parts))  # noqa: S308
+
+
+def _add_button(args: dict) -> str:
+    """Return the ADD control of `args` (not in the cart), with the kept token."""
+    key = (args["variant_id"], args["next"], args["name"])
+    html = _add_buttons.get(key)
+    if html is None:
+        html = get_template(CONTROL_TEMPLATE).render({**args, "csrf_token": "kept"})
+        if len(_add_buttons) >= CARDS_KEPT:
+            _add_buttons.clear()
+        _add_buttons[key] = html
+    return html

@@ -198,7 +198,7 @@ def personal_include(context, template_name: str, args: dict) -> str:
     """
     request = context.get("request")
     template = context.template.engine.get_template(template_name)
-    marks = rendering_shared(request) and not getattr(request, _PERSONAL_DEPTH_ATTR, 0)
+    marks = _marks(request)
     if marks:
         setattr(request, _PERSONAL_DEPTH_ATTR, 1)
     try:
@@ -209,6 +209,18 @@ def personal_include(context, template_name: str, args: dict) -> str:
             setattr(request, _PERSONAL_DEPTH_ATTR, 0)
     # The template's own output, and arguments escaped by `personal_mark`.
     return mark_safe(personal_mark(template_name, args, html) if marks else html)  # noqa: S308
+
+
+def personal_rendered(context, template_name: str, args: dict, html: str) -> str:
+    """Return a part its caller rendered (`html`, the template's output from
+    `args`) as `personal_include` would: marked in a shared copy."""
+    marks = _marks(context.get("request"))
+    # The template's output, and arguments escaped by `personal_mark`.
+    return mark_safe(personal_mark(template_name, args, html) if marks else html)  # noqa: S308
+
+
+def _marks(request) -> bool:
+    return rendering_shared(request) and not getattr(request, _PERSONAL_DEPTH_ATTR, 0)
 
 
 def personal_mark(template_name: str, args: dict, neutral: str) -> str:

@@ -19,8 +19,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _no_cards_kept():
     cards._kept.clear()
+    cards._add_buttons.clear()
     yield
     cards._kept.clear()
+    cards._add_buttons.clear()
 
 
 @pytest.fixture
@@ -117,3 +119,57 @@ def test_a_full_keep_is_emptied_rather_than_grown(
     client.get("/c/milk/")
 
     assert len(cards._kept) == 1
+
+
+@pytest.fixture
+def control_renders():
+    """How many times the cart control's template was rendered."""
+    renders = []
+
+    def record(sender, template, **kwargs):
+        if template.name == cards.CONTROL_TEMPLATE:
+            renders.append(template.name)
+
+    template_rendered.connect(record)
+    yield renders
+    template_rendered.disconnect(record)
+
+
+def _token(html: str) -> str:
+    return html.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+
+
+def test_an_add_button_is_rendered_once_and_carries_each_visitors_token(
+    tree, make_product, control_renders
+):
+    product = make_product(name="Toned Milk", category=tree["milk"])
+    first, second = Client(), Client()
+
+    mine = _card(first.get("/c/milk/").content.decode(), product.slug)
+    theirs = _card(second.get("/c/milk/").content.decode(), product.slug)
+
+    assert len(control_renders) == 1
+    assert 'value="kept"' not in mine + theirs
+    assert first.cookies["csrftoken"].value != second.cookies["csrftoken"].value
+    assert _token(mine) != _token(theirs)
+
+
+def test_a_kept_add_button_posts_with_its_pages_token(tree, make_product):
+    product = make_product(name="Toned Milk", category=tree["milk"])
+    Client().get("/c/milk/")
+    client = Client(enforce_csrf_checks=True)
+    card = _card(client.get("/c/milk/").content.decode(), product.slug)
+
+    response = client.post(
+        "/cart/add/",
+        {
+            "variant": product.variants.get().pk,
+            "quantity": 1,
+            "next": "/c/milk/",
+            "csrfmiddlewaretoken": _token(card),
+        },
+    )
+
+    # Past the CSRF check (a refusal is a 403), on to choosing a PIN code.
+    assert response.status_code == 302
+    assert response["Location"].startswith("/delivery/area/")
