@@ -8,6 +8,8 @@ the first thumbnail, the active variants) in two queries, whatever the count.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
 import uuid
 from collections.abc import Iterable
@@ -595,6 +597,50 @@ def product_brand_counts(queryset: QuerySet[Product]) -> dict[str, int]:
         .annotate(n=Count("pk"))
     )
     return dict(sorted(rows, key=lambda row: (row[0].lower(), row[0])))
+
+
+# Price and in-stock filters follow the shelves; without them a listing is
+# the catalogue's alone, and so are its brands.
+_STOCK_FILTERS = ("min_price", "max_price", "in_stock")
+BRAND_FACET_KEY = "catalog:brand-facet"
+BRAND_FACET_TIMEOUT = 300
+
+
+def product_brand_counts_kept(
+    listing: QuerySet[Product],
+    *,
+    version: str | None,
+    category: CategoryNode | None,
+    search: str,
+    filters: dict,
+) -> dict[str, int]:
+    """Return `product_brand_counts(listing)`, kept under the catalogue's
+    `version` when no filter of the listing depends on stock.
+
+    `listing` is `product_list(category=, search=, **filters)` before its
+    brand filter. Which products are sold, and their brands, change only
+    with catalogue writes, which move the version; so a stock move (an
+    order) re-renders a page without counting its brands again. A price or
+    in-stock filter, or no version (`shop.pagecache.content_version`), and
+    they are counted every time.
+    """
+    if version is None or any(filters.get(name) is not None for name in _STOCK_FILTERS):
+        return product_brand_counts(listing)
+    text = search_text_normalize(search)
+    described = json.dumps(
+        [
+            category.id if category is not None else None,
+            search_rewrite(text).text if text else "",
+            str(filters.get("rating_min") or ""),
+        ]
+    )
+    digest = hashlib.sha256(described.encode()).hexdigest()
+    key = f"{BRAND_FACET_KEY}:{version}:{digest}"
+    counts = cache.get(key)
+    if counts is None:
+        counts = product_brand_counts(listing)
+        cache.set(key, counts, timeout=BRAND_FACET_TIMEOUT)
+    return counts
 
 
 @dataclass

@@ -22,7 +22,7 @@ from catalog.selectors import (
     brand_keys,
     category_tree_for,
     home_sections,
-    product_brand_counts,
+    product_brand_counts_kept,
     product_get_for_page,
     product_list,
     products_of_brands,
@@ -31,7 +31,7 @@ from catalog.selectors import (
     user_has_reviewed,
 )
 from shop.errors import DomainError
-from shop.pagecache import personal_part, shared_page
+from shop.pagecache import content_version, personal_part, shared_page
 from shop.redirects import post_only
 
 REVIEWS_SHOWN = 10
@@ -139,7 +139,13 @@ def _listing(
         store_id=_store_id(request),
         **filters,
     )
-    brand_counts = product_brand_counts(listing)
+    brand_counts = product_brand_counts_kept(
+        listing,
+        version=content_version(request),
+        category=category,
+        search=search,
+        filters=filters,
+    )
     chosen_keys = brand_keys(chosen_brands)
     total = sum(
         n

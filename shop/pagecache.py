@@ -66,6 +66,7 @@ _SOURCE_SUFFIXES = {".py", ".html", ".txt", ".json"}
 # for operators and the benchmark's hit rate; never stored with a page.
 CACHE_STATUS_HEADER = "X-Page-Cache"
 _SHARED_ATTR = "_page_shared"
+_CONTENT_ATTR = "_page_content_version"
 _PERSONAL_DEPTH_ATTR = "_page_personal_depth"
 # A shopper's part in a shared copy: the template, its arguments (JSON with
 # `<`, `>` and `&` escaped, so no value can close the comment) and the
@@ -145,6 +146,17 @@ def is_anonymous_catalogue_read(request) -> bool:
     ):
         return False
     return is_catalogue_read(request)
+
+
+def content_version(request) -> str | None:
+    """Return the running code and catalogue generation a page being
+    rendered for the cache is keyed by; None when it is not rendered for it.
+
+    What depends on the catalogue alone (not on stock) may be kept under
+    it, as fresh as the page: read before rendering, the generation moves
+    with every committed catalogue write.
+    """
+    return getattr(request, _CONTENT_ATTR, None) if request is not None else None
 
 
 def rendering_shared(request) -> bool:
@@ -285,6 +297,11 @@ def _storable(request, response, *, shared: bool) -> bool:
     return not getattr(messages, "added_new", False)
 
 
+def _content_remember(request, generation: str) -> None:
+    content = generation.split(".", 1)[0]
+    setattr(request, _CONTENT_ATTR, f"{release_id()}.{content}")
+
+
 def _render_turn(key: str) -> tuple[tuple | None, str | None]:
     """Return the stored copy of `key`, else the lock to render it under.
 
@@ -349,6 +366,7 @@ class AnonymousPageCacheMiddleware:
             generation = page_generation()
         if generation is None:
             return self.get_response(request)
+        _content_remember(request, generation)
         key = self._key(request, generation, "anonymous")
         stored, lock = _render_turn(key)
         if stored is not None:
@@ -374,6 +392,7 @@ class AnonymousPageCacheMiddleware:
         generation = page_generation(store_id)
         if generation is None:
             return self.get_response(request)
+        _content_remember(request, generation)
         key = self._key(request, generation, "shared")
         stored, lock = _render_turn(key)
         status = "hit"

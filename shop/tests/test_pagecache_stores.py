@@ -7,6 +7,7 @@ and only that store's. Transactional, like test_pagecache: the generations
 move when the writer commits.
 """
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -31,7 +32,11 @@ from orders.tests.factories import (
     ServiceAreaFactory,
     store_stock_set,
 )
-from shop.pagecache import AnonymousPageCacheMiddleware, page_generation
+from shop.pagecache import (
+    CACHE_STATUS_HEADER,
+    AnonymousPageCacheMiddleware,
+    page_generation,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -280,3 +285,51 @@ def test_product_page_of_an_anonymous_store_shopper(stores, user, variant):
     assert "in cart" not in response.text
     assert "Your store (560002) has 500 g." in response.text
     assert "to review products you have bought" in response.text
+
+
+def _brands(page: str) -> dict[str, str]:
+    """The brand facet of a listing page: {brand: count shown}."""
+    return dict(
+        re.findall(
+            r'name="brand" value="([^"]+)"> <span>[^<]+</span> '
+            r'<span class="count">(\d+)</span>',
+            page,
+        )
+    )
+
+
+def test_a_stock_move_renders_the_page_again_but_not_its_brand_facet(variant):
+    first, _queries = _get(Client(), CATEGORY)
+    ProductVariant.objects.filter(pk=variant.pk).update(stock=0)
+
+    again, again_queries = _get(Client(), CATEGORY)
+
+    assert again[CACHE_STATUS_HEADER] == "miss"
+    assert "Out of stock" in again.text
+    # The facet counts what is sold, in stock or not.
+    assert _brands(again.text) == _brands(first.text) == {"Farm Fresh": "1"}
+    # The generations, the page's ids, its products and their variants: no
+    # brand counts.
+    assert again_queries == 4
+
+
+def test_a_catalogue_write_counts_the_brands_again(variant):
+    _get(Client(), CATEGORY)
+    ProductVariantFactory(
+        product=ProductFactory(
+            name="Curd", brand="Amul", category=variant.product.category
+        )
+    )
+
+    page, _queries = _get(Client(), CATEGORY)
+
+    assert _brands(page.text) == {"Amul": "1", "Farm Fresh": "1"}
+
+
+def test_with_a_stock_filter_the_brands_follow_the_shelves(variant):
+    Client().get(f"{CATEGORY}?in_stock=true")
+    ProductVariant.objects.filter(pk=variant.pk).update(stock=0)
+
+    page, _queries = _get(Client(), f"{CATEGORY}?in_stock=true")
+
+    assert _brands(page.text) == {}
