@@ -56,19 +56,26 @@ def card_values(product, *, anchor_prefix: str, store_known: bool) -> dict:
     }
 
 
+def _kept_or_made(kept: dict, key: tuple, make):
+    """Return `kept[key]`, made by `make()` and kept if missing."""
+    value = kept.get(key)
+    if value is None:
+        value = make()
+        if len(kept) >= CARDS_KEPT:
+            kept.clear()
+        kept[key] = value
+    return value
+
+
 def _halves(card: dict) -> tuple[str, str]:
-    key = tuple(card.items())
-    halves = _kept.get(key)
-    if halves is None:
+    def make() -> tuple[str, str]:
         html = get_template(CARD_TEMPLATE).render(
             {"card": card, "control": mark_safe(_CONTROL)}  # noqa: S308
         )
         before, _, after = html.partition(_CONTROL)
-        halves = (before, after)
-        if len(_kept) >= CARDS_KEPT:
-            _kept.clear()
-        _kept[key] = halves
-    return halves
+        return before, after
+
+    return _kept_or_made(_kept, tuple(card.items()), make)
 
 
 def cards_render(context, products, *, anchor_prefix: str = "product-") -> str:
@@ -111,11 +118,8 @@ def cards_render(context, products, *, anchor_prefix: str = "product-") -> str:
 
 def _add_button(args: dict) -> str:
     """Return the ADD control of `args` (not in the cart), with the kept token."""
-    key = (args["variant_id"], args["next"], args["name"])
-    html = _add_buttons.get(key)
-    if html is None:
-        html = get_template(CONTROL_TEMPLATE).render({**args, "csrf_token": "kept"})
-        if len(_add_buttons) >= CARDS_KEPT:
-            _add_buttons.clear()
-        _add_buttons[key] = html
-    return html
+    return _kept_or_made(
+        _add_buttons,
+        (args["variant_id"], args["next"], args["name"]),
+        lambda: get_template(CONTROL_TEMPLATE).render({**args, "csrf_token": "kept"}),
+    )

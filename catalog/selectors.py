@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.postgres.search import (
     SearchRank,
     SearchVector,
@@ -603,7 +604,6 @@ def product_brand_counts(queryset: QuerySet[Product]) -> dict[str, int]:
 # the catalogue's alone, and so are its brands.
 _STOCK_FILTERS = ("min_price", "max_price", "in_stock")
 BRAND_FACET_KEY = "catalog:brand-facet"
-BRAND_FACET_TIMEOUT = 300
 
 
 def product_brand_counts_kept(
@@ -639,7 +639,8 @@ def product_brand_counts_kept(
     counts = cache.get(key)
     if counts is None:
         counts = product_brand_counts(listing)
-        cache.set(key, counts, timeout=BRAND_FACET_TIMEOUT)
+        # As long as the pages that show it.
+        cache.set(key, counts, timeout=settings.SHOP_PAGE_CACHE_TIMEOUT)
     return counts
 
 
