@@ -68,9 +68,7 @@ def cart_state(request) -> dict:
     # What the bill counts: lines the shopper's store lacks are set apart.
     store_id = shopper_of(request).store_id
     if user is not None and user.is_authenticated:
-        rows = cart_lines_quick(
-            cart_filter={"cart__user_id": user.pk}, store_id=store_id
-        )
+        rows = cart_lines_quick(user_id=user.pk, store_id=store_id)
     else:
         session = getattr(request, "session", None)
         if (
@@ -78,13 +76,7 @@ def cart_state(request) -> dict:
             and session.session_key
             and session.get(SESSION_CART_KEY)
         ):
-            rows = cart_lines_quick(
-                cart_filter={
-                    "cart__session_key": session.session_key,
-                    "cart__user__isnull": True,
-                },
-                store_id=store_id,
-            )
+            rows = cart_lines_quick(session_key=session.session_key, store_id=store_id)
     state = _state_from_rows(rows)
     setattr(request, _STATE_ATTR, state)
     return state
