@@ -132,12 +132,9 @@ def _listing(
     form.is_valid()
     filters = form.selector_filters()
     chosen_brands = filters.pop("brands")
+    store_id = _store_id(request)
     listing = product_list(
-        category=category,
-        search=search,
-        tree=tree,
-        store_id=_store_id(request),
-        **filters,
+        category=category, search=search, tree=tree, store_id=store_id, **filters
     )
     brand_counts = product_brand_counts_kept(
         listing,
@@ -154,7 +151,7 @@ def _listing(
     )
     products = products_of_brands(listing, brands=chosen_keys)
     paginator = CountedPaginator(
-        ListingPages(products), settings.SHOP_PAGE_SIZE, count=total
+        ListingPages(products, store_id=store_id), settings.SHOP_PAGE_SIZE, count=total
     )
     page_notice = ""
     requested = request.GET.get("page", "1")
