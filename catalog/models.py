@@ -4,9 +4,9 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
-from django.urls import reverse
 
 from catalog.packs import unit_price
+from shop.reverse import reverse_slug
 
 # The highest price or MRP of one pack. With SHOP_MAX_LINE_QUANTITY packs a
 # line, cart and order amounts (12 digits) stay far from overflowing.
@@ -55,7 +55,7 @@ class Category(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("catalog:category", kwargs={"slug": self.slug})
+        return reverse_slug("catalog:category", self.slug)
 
 
 class Product(models.Model):
@@ -85,7 +85,7 @@ class Product(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("catalog:product", kwargs={"slug": self.slug})
+        return reverse_slug("catalog:product", self.slug)
 
     # What a product card shows. Listings from `catalog.selectors` load the
     # variants and the thumbnail with the products; elsewhere these query.

@@ -43,7 +43,6 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Cast, Coalesce, Lower, RowNumber
-from django.urls import reverse
 
 from catalog.models import (
     Category,
@@ -64,6 +63,7 @@ from catalog.search import (
     search_text_normalize,
     search_tsquery,
 )
+from shop.reverse import reverse_slug
 
 # Sort keys of listings, as the page's select and the API's `ordering` show them.
 ORDERINGS = {
@@ -100,7 +100,7 @@ class CategoryNode:
     children: list[CategoryNode] = field(default_factory=list, repr=False)
 
     def get_absolute_url(self) -> str:
-        return reverse("catalog:category", kwargs={"slug": self.slug})
+        return reverse_slug("catalog:category", self.slug)
 
     @property
     def image_url(self) -> str:
