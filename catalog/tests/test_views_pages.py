@@ -153,6 +153,22 @@ def test_brand_checkboxes_come_from_the_listing_with_counts(client, tree, make_p
 
 
 @pytest.mark.django_db
+def test_a_brand_name_is_escaped_in_its_checkbox(client, tree, make_product):
+    make_product(name="A", category=tree["milk"], brand='Tom & "Jerry" <Dairy>')
+    make_product(name="B", category=tree["milk"], brand="Amul")
+
+    page = html(client.get("/c/milk/"))
+
+    assert (
+        '<label class="check"><input type="checkbox" name="brand"'
+        ' value="Tom &amp; &quot;Jerry&quot; &lt;Dairy&gt;">'
+        ' <span>Tom &amp; &quot;Jerry&quot; &lt;Dairy&gt;</span>'
+        ' <span class="count">1</span></label>'
+    ) in page
+    assert "<Dairy>" not in page
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("query", "message"),
     [
