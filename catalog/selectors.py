@@ -238,10 +238,10 @@ class ExistsPerRow(Exists):
     of every in-stock variant (or shelf row) of the shop, however few
     products the listing holds. `OFFSET 0` keeps it a subquery probed per
     row: a category page's ids 6.4 → 4.4 ms at 10,000 products, the same at
-    300,000 (docs/performance.md, "In stock, row by row"). Not for the
-    sellable test in `products_sellable`: there the per-row probe lost at
-    300,000 products (a store's category 155 → 205 ms). SQLite reads it as
-    written.
+    300,000 (docs/performance.md, "Signed-in hits, listing SQL and URLs").
+    Not for the sellable test in `products_sellable`: there the per-row
+    probe lost at 300,000 products (a store's category 155 → 205 ms).
+    SQLite reads it as written.
     """
 
     template = "EXISTS(%(subquery)s OFFSET 0)"

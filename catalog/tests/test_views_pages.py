@@ -162,7 +162,7 @@ def test_a_brand_name_is_escaped_in_its_checkbox(client, tree, make_product):
     assert (
         '<label class="check"><input type="checkbox" name="brand"'
         ' value="Tom &amp; &quot;Jerry&quot; &lt;Dairy&gt;">'
-        ' <span>Tom &amp; &quot;Jerry&quot; &lt;Dairy&gt;</span>'
+        " <span>Tom &amp; &quot;Jerry&quot; &lt;Dairy&gt;</span>"
         ' <span class="count">1</span></label>'
     ) in page
     assert "<Dairy>" not in page
