@@ -108,3 +108,15 @@ def test_a_search_pages_cards_are_read_by_id_without_the_search(tree, make_produ
     assert "ts_rank" not in cards_sql
     assert "to_tsquery" not in cards_sql
     assert "catalog_productvariant" in variants_sql
+
+
+@pytest.mark.django_db
+def test_the_trigram_comparison_is_the_last_branch_tried(tree, make_product):
+    make_product(name="Toned Milk", category=tree["milk"])
+
+    listing = product_list(search="milk", tree=category_tree())
+    sql = str(listing.values_list("pk", flat=True).query)
+    where = sql.split(" WHERE ", 1)[1].split(" ORDER BY ")[0]
+
+    # A row the stored vector matches is never compared by trigrams.
+    assert where.index("@@") < where.index("%>>")
