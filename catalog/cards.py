@@ -34,6 +34,12 @@ _TOKEN_KEPT = format_html(_TOKEN_FIELD, "kept")
 _add_buttons: dict[tuple, str] = {}
 
 
+# The product's own fields `card_values` reads (with the primary key); the
+# rest are columns and variants `catalog.selectors.products_for_cards` adds.
+# Listings read only these for their cards: no description, no timestamps.
+CARD_FIELDS = ("name", "slug", "rating_avg", "rating_count")
+
+
 def card_values(product, *, anchor_prefix: str, store_known: bool) -> dict:
     """Return everything a card shows of `product`: the card's whole input."""
     variant = product.card_variant

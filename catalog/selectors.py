@@ -44,6 +44,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Lower, RowNumber
 
+from catalog.cards import CARD_FIELDS
 from catalog.models import (
     Category,
     Product,
@@ -593,7 +594,8 @@ class ListingPages:
         if not ids:
             return []
         cards = products_for_cards(
-            Product.objects.filter(pk__in=ids), store_id=self.store_id
+            Product.objects.filter(pk__in=ids).only(*CARD_FIELDS),
+            store_id=self.store_id,
         )
         by_id = {p.pk: p for p in cards}
         return [by_id[pk] for pk in ids if pk in by_id]
@@ -812,7 +814,9 @@ def product_cards_by_ids(
     """Return sellable products ready for the product card, in the given order,
     those out of stock (at `store_id`, when given) after the rest."""
     ids = list(ids)
-    sellable = products_for_cards(products_sellable(tree=tree), store_id=store_id)
+    sellable = products_for_cards(
+        products_sellable(tree=tree).only(*CARD_FIELDS), store_id=store_id
+    )
     by_id = {p.pk: p for p in sellable.filter(pk__in=set(ids))}
     return _in_stock_first([by_id[pk] for pk in ids if pk in by_id])
 

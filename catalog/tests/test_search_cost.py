@@ -107,6 +107,9 @@ def test_a_search_pages_cards_are_read_by_id_without_the_search(tree, make_produ
     # Neither the match nor the rank is worked out again for the page's cards.
     assert "ts_rank" not in cards_sql
     assert "to_tsquery" not in cards_sql
+    # Only what a card shows (`catalog.cards.CARD_FIELDS`).
+    assert '"catalog_product"."description"' not in cards_sql
+    assert '"catalog_product"."created_at"' not in cards_sql
     assert "catalog_productvariant" in variants_sql
 
 
