@@ -188,8 +188,8 @@ def cart_lines_quick(
     has none of (set apart from the bill).
 
     Every page's header counts the cart with it, so it is one statement
-    written out: built by the ORM it cost five times the CPU (docs/
-    performance.md, "Signed-in hits, listing SQL and URLs").
+    written out: built by the ORM it cost five times the CPU (see
+    "Signed-in hits, listing SQL and URLs" in docs/performance.md).
     """
     if user_id is not None:
         owner, params = "c.user_id = %s", [user_id]
