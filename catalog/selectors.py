@@ -308,6 +308,18 @@ def products_for_cards(
         .order_by("position", "id")
         .values("thumbnail")[:1]
     )
+    return queryset.annotate(
+        in_stock=_in_stock(store_id),
+        price_from=_price_from(store_id),
+        card_thumbnail=Subquery(first_thumbnail, output_field=CharField()),
+    ).prefetch_related(active_variants_prefetch(store_id=store_id))
+
+
+def _in_stock(store_id: int | None) -> ExistsPerRow:
+    return ExistsPerRow(_variants_buyable(store_id))
+
+
+def _price_from(store_id: int | None) -> Subquery:
     in_stock_first = Q(stock__gt=0) if store_id is None else Q(shelf_quantity__gt=0)
     cheapest = (
         _variants_with_shelf(_variants_of_outer_product(), store_id)
@@ -319,11 +331,7 @@ def products_for_cards(
         )
         .values("price")[:1]
     )
-    return queryset.annotate(
-        in_stock=ExistsPerRow(_variants_buyable(store_id)),
-        price_from=Subquery(cheapest),
-        card_thumbnail=Subquery(first_thumbnail, output_field=CharField()),
-    ).prefetch_related(active_variants_prefetch(store_id=store_id))
+    return Subquery(cheapest)
 
 
 def products_sellable(
@@ -542,6 +550,7 @@ def product_list(
     ordering: str = "relevance",
     tree: CategoryTree | None = None,
     store_id: int | None = None,
+    cards: bool = True,
 ) -> QuerySet[Product]:
     """Return the sellable products that pass every filter, in the chosen order.
 
@@ -552,13 +561,21 @@ def product_list(
     without a letter or digit in it matches only a SKU. With `store_id`,
     stock, prices from and the out-of-stock-last order are that store's
     shelf; without, any shelf's.
+
+    The products come ready for their cards (`products_for_cards`); with
+    `cards` False they carry only what the listing filters and sorts on,
+    for `ListingPages`, which reads the page's cards itself.
     """
     if ordering not in ORDERINGS:
         raise ValueError(f"unknown ordering {ordering!r}")
     tree = tree or category_tree()
-    queryset = products_for_cards(
-        products_sellable(tree=tree, category=category), store_id=store_id
-    )
+    queryset = products_sellable(tree=tree, category=category)
+    if cards:
+        queryset = products_for_cards(queryset, store_id=store_id)
+    else:
+        queryset = queryset.annotate(in_stock=_in_stock(store_id))
+        if ordering in ("price", "-price") or {min_price, max_price} != {None}:
+            queryset = queryset.annotate(price_from=_price_from(store_id))
     text = search_text_normalize(search)
     if text:
         queryset = _search_apply(queryset, search_rewrite(text).text, tree)

@@ -134,7 +134,12 @@ def _listing(
     chosen_brands = filters.pop("brands")
     store_id = _store_id(request)
     listing = product_list(
-        category=category, search=search, tree=tree, store_id=store_id, **filters
+        category=category,
+        search=search,
+        tree=tree,
+        store_id=store_id,
+        cards=False,
+        **filters,
     )
     brand_counts = product_brand_counts_kept(
         listing,

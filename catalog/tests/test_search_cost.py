@@ -1,4 +1,6 @@
-"""What keeps a common-word search on its indexes (docs/performance.md)."""
+"""What keeps listings and searches cheap in SQL (docs/performance.md)."""
+
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -123,3 +125,29 @@ def test_the_trigram_comparison_is_the_last_branch_tried(tree, make_product):
 
     # A row the stored vector matches is never compared by trigrams.
     assert where.index("@@") < where.index("%>>")
+
+
+@pytest.mark.django_db
+def test_a_listing_without_cards_sorts_and_filters_on_its_own_columns(
+    tree, make_product
+):
+    dear = make_product(
+        name="Dear Milk", category=tree["milk"], price="90.00", mrp="99.00"
+    )
+    cheap = make_product(
+        name="Cheap Milk", category=tree["milk"], price="20.00", mrp="25.00"
+    )
+    make_product(name="Cheapest Milk", category=tree["milk"], price="5.00", mrp="6.00")
+    milk = category_tree().get("milk")
+
+    listing = product_list(
+        category=milk, ordering="-price", min_price=Decimal("10"), cards=False
+    )
+
+    assert list(listing.values_list("pk", flat=True)) == [dear.pk, cheap.pk]
+    sql = str(listing.values_list("pk", flat=True).query)
+    # No card column is built or run for a product the page does not show.
+    assert "catalog_productimage" not in sql
+    plain = str(product_list(category=milk, cards=False).query)
+    assert "price_from" not in plain
+    assert "in_stock" in plain
