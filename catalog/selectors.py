@@ -574,7 +574,8 @@ def product_list(
         queryset = products_for_cards(queryset, store_id=store_id)
     else:
         queryset = queryset.annotate(in_stock=_in_stock(store_id))
-        if ordering in ("price", "-price") or {min_price, max_price} != {None}:
+        price_needed = min_price is not None or max_price is not None
+        if price_needed or ordering in ("price", "-price"):
             queryset = queryset.annotate(price_from=_price_from(store_id))
     text = search_text_normalize(search)
     if text:
@@ -596,26 +597,29 @@ class ListingPages:
 
     The first query sorts on the sort keys alone and skips the earlier pages
     on those; only the page's products then get their price, thumbnail and
-    variants, read by id (`products_for_cards` at `store_id`, the listing's
-    store): the listing's own filters and search rank are neither built nor
-    run again for them. One query, with `OFFSET`, would work out the card
-    columns of every product it skips (the deep category page's cost).
+    variants, read by id (`product_cards_by_ids` at the listing's store): the
+    listing's own filters and search rank are neither built nor run again
+    for them. One query, with `OFFSET`, would work out the card columns of
+    every product it skips (the deep category page's cost).
     """
 
-    def __init__(self, listing: QuerySet[Product], *, store_id: int | None = None):
+    def __init__(
+        self,
+        listing: QuerySet[Product],
+        *,
+        tree: CategoryTree | None = None,
+        store_id: int | None = None,
+    ):
         self.listing = listing
+        self.tree = tree
         self.store_id = store_id
 
     def __getitem__(self, bounds: slice) -> list[Product]:
         ids = list(self.listing.values_list("pk", flat=True)[bounds])
         if not ids:
             return []
-        cards = products_for_cards(
-            Product.objects.filter(pk__in=ids).only(*CARD_FIELDS),
-            store_id=self.store_id,
-        )
-        by_id = {p.pk: p for p in cards}
-        return [by_id[pk] for pk in ids if pk in by_id]
+        # The listing sorts in stock first already, so their order stands.
+        return product_cards_by_ids(ids=ids, tree=self.tree, store_id=self.store_id)
 
 
 def brand_keys(brands: Iterable[str]) -> list[str]:

@@ -156,7 +156,9 @@ def _listing(
     )
     products = products_of_brands(listing, brands=chosen_keys)
     paginator = CountedPaginator(
-        ListingPages(products, store_id=store_id), settings.SHOP_PAGE_SIZE, count=total
+        ListingPages(products, tree=tree, store_id=store_id),
+        settings.SHOP_PAGE_SIZE,
+        count=total,
     )
     page_notice = ""
     requested = request.GET.get("page", "1")
